@@ -1,0 +1,96 @@
+# The two commands: `make run` (serve the portal) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+# make test runs against the real services on localhost.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minerals_portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: browser-deps run test lint services install install-test migrate seed clean worker beat refresh
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py load_seed
+
+run: seed
+	$(PY) manage.py ensure_dev_superuser
+	@echo "Serving the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# A Celery worker and beat against CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0).
+worker: install
+	@test -n "$$CELERY_BROKER_URL$$REDIS_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	$(VENV)/bin/celery -A minerals_portal worker --loglevel=INFO
+
+beat: install
+	@test -n "$$CELERY_BROKER_URL$$REDIS_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	mkdir -p var
+	$(VENV)/bin/celery -A minerals_portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# Rebuild every derived view now and print the time each took.
+refresh: migrate
+	$(PY) manage.py refresh_views
+
+services:
+	bash .ci/ensure-services
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Browser tests drive Debian's chromium (Playwright's own browser download does not work here).
+browser-deps:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: install-test services browser-deps
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var staticfiles .pytest_cache
+
+# Benchmarks on synthetic data in a database of their own (never the real one).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minerals_bench
+BENCH_SIZES ?= 10000,100000,1000000
+.PHONY: bench
+bench: install services
+	psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS minerals_bench" \
+		-c "CREATE DATABASE minerals_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_views --sizes $(BENCH_SIZES)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages
+
+# The production stack as processes (gunicorn, Celery worker, beat) on a fresh database,
+# checked over HTTP, then the fault drills (Redis stopped, PostgreSQL restarted, worker killed).
+.PHONY: prod-smoke
+prod-smoke: install services
+	$(PY) -m minerals_portal.ops.smoke $(SMOKE_ARGS)
+
+# A bounded load test (wrk on loopback, 20 connections) of the production stack on a
+# synthetic database with 100k agreements; prints throughput and latency per request kind.
+.PHONY: load
+load: install services
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) -m minerals_portal.ops.load $(LOAD_ARGS)
+

@@ -1,0 +1,254 @@
+"""Admin entry for companies, deals, agreements (with parties, amounts, citations), events."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from minerals_portal.common.admin import FoldedSearchMixin
+from minerals_portal.common.models import plain_number
+
+from .admin_editorial import (
+    AmountInlineForm,
+    AmountInlineFormSet,
+    CitationFormSet,
+    EditorialAdminMixin,
+    HistoryAdminMixin,
+    with_user,
+)
+from .imports.admin import AgreementImportMixin
+from .models import (
+    Agreement,
+    AgreementParty,
+    Amount,
+    Citation,
+    Company,
+    Deal,
+    Event,
+    ExchangeRate,
+    Ownership,
+    Source,
+)
+from .models.agreements import MAX_TOTAL_STAKE
+
+
+class CitationInline(GenericTabularInline):
+    model = Citation
+    formset = CitationFormSet
+    extra = 1
+    fields = ("source", "field", "quote")
+    autocomplete_fields = ("source",)
+    verbose_name_plural = "citations (source and quoted sentence)"
+
+
+class PartyFormSet(BaseInlineFormSet):
+    """Stakes of all parties on the form together may not exceed 100 %."""
+
+    def clean(self):
+        super().clean()
+        total = Decimal(0)
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            total += form.cleaned_data.get("stake") or 0
+        if total > MAX_TOTAL_STAKE:
+            raise ValidationError(
+                f"The parties' stakes total {plain_number(total)} %, more than 100 %."
+            )
+
+
+class PartyForm(forms.ModelForm):
+    def _post_clean(self):
+        # A row cannot see its siblings' unsaved stakes; PartyFormSet checks the total.
+        self.instance.total_checked_elsewhere = True
+        super()._post_clean()
+
+
+class PartyInline(admin.TabularInline):
+    model = AgreementParty
+    form = PartyForm
+    formset = PartyFormSet
+    extra = 2
+    fields = ("company", "role", "stake", "held_via")
+    autocomplete_fields = ("company", "held_via")
+
+
+class AmountInline(admin.StackedInline):
+    model = Amount
+    form = AmountInlineForm
+    formset = AmountInlineFormSet
+    extra = 1
+    fk_name = "agreement"
+    fields = (
+        ("value", "value_max", "currency"),
+        ("qualifier", "kind"),
+        ("as_of", "as_of_precision"),
+        ("deal", "slug", "publication"),
+        ("investor", "deposit", "restates"),
+        ("citation_source", "citation_quote"),
+    )
+    autocomplete_fields = ("deal", "investor", "deposit", "restates")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_user(formset.form, request.user)
+        return formset
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ("publisher", "title", "language", "published")
+    list_filter = ("language", "publisher")
+    search_fields = ("publisher", "title", "url")
+    date_hierarchy = "published"
+    prepopulated_fields = {"slug": ("publisher", "title")}
+
+
+@admin.register(Citation)
+class CitationAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ("source", "content_type", "object_id", "field", "short_quote")
+    list_filter = ("content_type", "source")
+    search_fields = ("quote", "source__publisher")
+    autocomplete_fields = ("source",)
+    list_select_related = ("source", "content_type")
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return obj.quote[:120]
+
+
+@admin.register(Company)
+class CompanyAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("name", "name_ru", "kind", "country")
+    list_filter = ("kind", "country")
+    search_fields = ("name", "name_ru", "name_kk")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [CitationInline]
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ("parent", "child", "relation", "stake_min", "stake_max")
+    list_filter = ("relation",)
+    search_fields = ("parent__name", "child__name")
+    autocomplete_fields = ("parent", "child")
+    list_select_related = ("parent", "child")
+    inlines = [CitationInline]
+
+
+@admin.register(Deal)
+class DealAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("name", "host_country", "publication", "updated_at")
+    list_filter = ("publication", "host_country", "commodities")
+    search_fields = ("name", "name_ru", "summary")
+    autocomplete_fields = ("deposits", "commodities")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [CitationInline]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(
+    AgreementImportMixin, EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin
+):
+    list_display = (
+        "title",
+        "deal",
+        "kind",
+        "status",
+        "signed_on",
+        "signed_on_precision",
+        "publication",
+    )
+    list_filter = ("publication", "kind", "status", "binding", "deal")
+    search_fields = ("title", "venue")
+    folded_search_fields = (
+        "deal__search_key",
+        "deposits__search_key",
+        "parties__company__search_key",
+    )
+    autocomplete_fields = ("deal", "deposits", "commodities")
+    list_select_related = ("deal",)
+    prepopulated_fields = {"slug": ("title",)}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "deal",
+                    "title",
+                    "slug",
+                    ("kind", "status", "binding"),
+                    "venue",
+                    "publication",
+                )
+            },
+        ),
+        (
+            "Dates (precision: day, month or year; a month date falls on the 1st)",
+            {
+                "fields": (
+                    ("announced_on", "announced_on_precision"),
+                    ("signed_on", "signed_on_precision"),
+                )
+            },
+        ),
+        ("Scope", {"fields": ("deposits", "commodities")}),
+    )
+    inlines = [PartyInline, AmountInline, CitationInline]
+
+
+@admin.register(Amount)
+class AmountAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "kind",
+        "qualifier",
+        "value",
+        "currency",
+        "as_of",
+        "restates",
+        "publication",
+    )
+    list_filter = ("publication", "kind", "qualifier", "currency")
+    search_fields = ("slug",)
+    folded_search_fields = ("deal__search_key", "investor__search_key")
+    autocomplete_fields = ("deal", "agreement", "deposit", "investor", "restates")
+    list_select_related = ("deal", "restates", "restates__deal")
+    inlines = [CitationInline]
+
+
+@admin.register(AgreementParty)
+class AgreementPartyAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("agreement", "company", "role", "stake", "held_via")
+    list_filter = ("role",)
+    search_fields = ("agreement__title",)
+    folded_search_fields = ("company__search_key",)
+    autocomplete_fields = ("agreement", "company", "held_via")
+    list_select_related = ("agreement", "company", "held_via")
+    inlines = [CitationInline]
+
+
+@admin.register(Event)
+class EventAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("title", "kind", "on", "on_precision", "deal", "publication")
+    list_filter = ("publication", "kind")
+    search_fields = ("title", "description")
+    folded_search_fields = ("deal__search_key", "deposits__search_key", "companies__search_key")
+    autocomplete_fields = ("deal", "agreement", "deposits", "companies")
+    list_select_related = ("deal",)
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "on"
+    inlines = [CitationInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ("currency", "on", "usd_per_unit", "source")
+    list_filter = ("currency",)
+    search_fields = ("currency",)
+
+
+from . import admin_tokens  # noqa: E402, F401  (ApiToken admin)

@@ -1,0 +1,73 @@
+"""``/api/v1/stats/…``: the derived views, read as they were last refreshed.
+
+These are aggregates of published records only, so they are readable without
+authentication (the public dashboard draws its charts from them); they are
+throttled like every endpoint. Each answer says when its view was refreshed.
+"""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from deals.aggregates import VIEWS
+from deals.models import ViewRefresh
+
+# Related records each view names, with the fields to show of them.
+RELATED = {
+    "deposit": ("slug", "name", "name_ru"),
+    "company": ("slug", "name", "name_ru", "country"),
+    "commodity": ("slug", "name", "name_ru", "code"),
+}
+
+
+def rows(model):
+    fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", *RELATED)]
+    related = [name for name in RELATED if hasattr(model, f"{name}_id")]
+    values = [*fields]
+    for name in related:
+        values += [f"{name}__{attr}" for attr in RELATED[name]]
+    result = []
+    for row in model.objects.values(*values):
+        for name in related:
+            row[name] = {attr: row.pop(f"{name}__{attr}") for attr in RELATED[name]}
+        result.append(row)
+    return result
+
+
+def stat_viewset(view_name: str, model):
+    class StatViewSet(viewsets.ViewSet):
+        permission_classes = [AllowAny]
+        pagination_class = None
+
+        @extend_schema(
+            summary=f"Derived view {view_name}",
+            description=(model.__doc__ or "").strip()
+            + "\n\nAggregates of published records, in USD; readable without authentication.",
+            responses=inline_serializer(
+                f"Stat_{view_name}",
+                {
+                    "view": serializers.CharField(),
+                    "refreshed_at": serializers.DateTimeField(allow_null=True),
+                    "results": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+        )
+        def list(self, request):
+            refresh = ViewRefresh.objects.filter(name=view_name).first()
+            return Response(
+                {
+                    "view": view_name,
+                    "refreshed_at": refresh.refreshed_at if refresh else None,
+                    "results": rows(model),
+                }
+            )
+
+    StatViewSet.__name__ = f"{model.__name__}StatViewSet"
+    return StatViewSet
+
+
+def register(router):
+    for view_name, (model, _build) in VIEWS.items():
+        slug = view_name.replace("_", "-")
+        router.register(f"stats/{slug}", stat_viewset(view_name, model), basename=f"stat-{slug}")

@@ -1,0 +1,397 @@
+"""``/api/v1/`` resources of the deals app: companies, deals, agreements, parties,
+amounts, events, sources and the tombstones feed."""
+
+from django.db.models import F, Prefetch
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from deposits.models import Commodity, Deposit
+from minerals_portal.api.pagination import FeedCursorPagination
+from minerals_portal.api.viewsets import (
+    PortalViewSetMixin,
+    ReadOnlyFeed,
+    ReadOnlyResource,
+    WritableFeed,
+    WritableResource,
+)
+
+from ..filtersets import (
+    AgreementFilterSet,
+    AmountFilterSet,
+    CompanyFilterSet,
+    DealFilterSet,
+    EventFilterSet,
+    PartyFilterSet,
+    SourceFilterSet,
+    TombstoneFilterSet,
+    visible,
+    with_usd,
+)
+from ..models import (
+    Agreement,
+    AgreementParty,
+    Amount,
+    Citation,
+    Company,
+    Deal,
+    Event,
+    Ownership,
+    Source,
+    Tombstone,
+)
+from . import serializers as s
+from .editorial import HistoryMixin, VersionedETagMixin, VersionedWritesMixin
+
+NAME_COLUMNS = [(n, n) for n in ("slug", "name", "name_ru", "name_kk", "aliases")]
+
+
+def citations(prefix=""):
+    return Prefetch(f"{prefix}citations", queryset=Citation.objects.select_related("source"))
+
+
+def by_name(model):
+    return model.objects.order_by("name", "id")
+
+
+def parties_queryset():
+    return AgreementParty.objects.select_related("company", "held_via").order_by(
+        F("stake").desc(nulls_last=True), "company__name", "id"
+    )
+
+
+AGREEMENT_EXAMPLE = OpenApiExample(
+    "A framework agreement with two parties",
+    request_only=True,
+    value={
+        "deal": "tungsten-project",
+        "title": "Agreement on joint development of Severny Katpar",
+        "kind": "framework",
+        "status": "signed",
+        "signed": "2025-11",
+        "venue": "C5+1 summit, Washington",
+        "deposits": ["severny-katpar"],
+        "commodities": ["tungsten"],
+        "parties": [
+            {"company": "tau-ken-samruk", "role": "state_partner", "stake": "30"},
+            {"company": "cove-capital", "role": "investor", "stake": "70"},
+        ],
+    },
+)
+AMOUNT_EXAMPLE = OpenApiExample(
+    "About 1.1 billion dollars, as of November 2025",
+    request_only=True,
+    value={
+        "deal": "tungsten-project",
+        "investor": "cove-capital",
+        "kind": "investment_commitment",
+        "qualifier": "approximately",
+        "value": "1100000000",
+        "currency": "USD",
+        "as_of": "2025-11",
+    },
+)
+
+
+def written(write_serializer, detail_serializer, example=None):
+    """Schema for write actions: the write form in, the detail form out."""
+    examples = [example] if example else []
+    return {
+        "create": extend_schema(
+            request=write_serializer, responses={201: detail_serializer}, examples=examples
+        ),
+        "update": extend_schema(request=write_serializer, responses={200: detail_serializer}),
+        "partial_update": extend_schema(
+            request=write_serializer, responses={200: detail_serializer}
+        ),
+    }
+
+
+class CompanyViewSet(ReadOnlyResource):
+    """Companies, funds, ministries and other organisations that are party to deals."""
+
+    queryset = Company.objects.all()
+    list_serializer_class = s.CompanyListSerializer
+    detail_serializer_class = s.CompanyDetailSerializer
+    filterset_class = CompanyFilterSet
+    ordering = ["name"]
+    ordering_fields = ["name", "country", "kind", "updated_at", "created_at"]
+    csv_filename = "companies"
+    csv_columns = [*NAME_COLUMNS, ("kind", "kind"), ("country", "country")]
+    csv_columns += [("updated_at", "updated_at")]
+
+    def get_queryset(self):
+        queryset = Company.objects.all()
+        if self.detailed:
+            roles = visible(parties_queryset(), self.show_drafts).select_related("agreement")
+            queryset = queryset.prefetch_related(
+                Prefetch("parent_links", queryset=Ownership.objects.select_related("parent")),
+                Prefetch("child_links", queryset=Ownership.objects.select_related("child")),
+                Prefetch("party_roles", queryset=roles.order_by("agreement__title", "id")),
+                citations(),
+            )
+        return queryset
+
+
+class DealViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyResource):
+    """Deals: projects followed over time through agreements, amounts and events."""
+
+    queryset = Deal.objects.all()
+    list_serializer_class = s.DealListSerializer
+    detail_serializer_class = s.DealDetailSerializer
+    filterset_class = DealFilterSet
+    ordering = ["name"]
+    ordering_fields = ["name", "updated_at", "created_at"]
+    csv_filename = "deals"
+    csv_columns = [
+        *NAME_COLUMNS,
+        ("host_country", "host_country"),
+        ("publication", "publication"),
+        ("deposits", "deposits[].slug"),
+        ("commodities", "commodities[].slug"),
+        ("updated_at", "updated_at"),
+    ]
+
+    def get_queryset(self):
+        queryset = visible(Deal.objects.all(), self.show_drafts).prefetch_related(
+            Prefetch("deposits", queryset=by_name(Deposit)),
+            Prefetch("commodities", queryset=by_name(Commodity)),
+        )
+        if self.detailed:
+            drafts = self.show_drafts
+            agreements = Agreement.objects.order_by("signed_on", "announced_on", "title", "id")
+            queryset = queryset.prefetch_related(
+                Prefetch("agreements", queryset=visible(agreements, drafts)),
+                Prefetch(
+                    "amounts", queryset=visible(Amount.objects.order_by("as_of", "id"), drafts)
+                ),
+                Prefetch("events", queryset=visible(Event.objects.order_by("on", "id"), drafts)),
+                citations(),
+            )
+        return queryset
+
+
+@extend_schema_view(
+    **written(s.AgreementWriteSerializer, s.AgreementDetailSerializer, AGREEMENT_EXAMPLE)
+)
+class AgreementViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
+    """Agreements (memoranda, SPAs, offtakes…) with their parties; editors may write them."""
+
+    queryset = Agreement.objects.all()
+    list_serializer_class = s.AgreementListSerializer
+    detail_serializer_class = s.AgreementDetailSerializer
+    write_serializer_class = s.AgreementWriteSerializer
+    filterset_class = AgreementFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    ordering = ["updated_at", "id"]
+    ordering_fields = ["updated_at", "created_at"]
+    csv_filename = "agreements"
+    csv_columns = [
+        ("slug", "slug"),
+        ("title", "title"),
+        ("deal_slug", "deal.slug"),
+        ("deal_name", "deal.name"),
+        ("kind", "kind"),
+        ("status", "status"),
+        ("binding", "binding"),
+        ("announced", "announced.date"),
+        ("announced_precision", "announced.precision"),
+        ("signed", "signed.date"),
+        ("signed_precision", "signed.precision"),
+        ("venue", "venue"),
+        ("publication", "publication"),
+        ("party_companies", "parties[].company.slug"),
+        ("party_roles", "parties[].role"),
+        ("party_stakes", "parties[].stake"),
+        ("party_held_via", "parties[].held_via.slug"),
+        ("deposits", "deposits[].slug"),
+        ("commodities", "commodities[].slug"),
+        ("updated_at", "updated_at"),
+    ]
+
+    def get_queryset(self):
+        drafts = self.show_drafts
+        parties = parties_queryset()
+        if self.detailed:
+            parties = parties.prefetch_related(citations())
+        queryset = (
+            visible(Agreement.objects.all(), drafts)
+            .select_related("deal")
+            .prefetch_related(
+                Prefetch("parties", queryset=parties),
+                Prefetch("deposits", queryset=by_name(Deposit)),
+                Prefetch("commodities", queryset=by_name(Commodity)),
+            )
+        )
+        if self.detailed:
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "amounts", queryset=visible(Amount.objects.order_by("as_of", "id"), drafts)
+                ),
+                Prefetch("events", queryset=visible(Event.objects.order_by("on", "id"), drafts)),
+                citations(),
+            )
+        return queryset
+
+
+@extend_schema_view(**written(s.PartyWriteSerializer, s.PartyDetailSerializer))
+class PartyViewSet(HistoryMixin, WritableResource):
+    """Parties to agreements, by id; editors may add, change and remove them."""
+
+    queryset = AgreementParty.objects.all()
+    lookup_field = "pk"
+    lookup_value_regex = r"[0-9]{1,18}"
+    list_serializer_class = s.PartyListSerializer
+    detail_serializer_class = s.PartyDetailSerializer
+    write_serializer_class = s.PartyWriteSerializer
+    filterset_class = PartyFilterSet
+    ordering = ["id"]
+    ordering_fields = ["stake", "updated_at", "created_at"]
+    csv_filename = "parties"
+    csv_columns = [
+        ("id", "id"),
+        ("agreement_slug", "agreement.slug"),
+        ("company_slug", "company.slug"),
+        ("company_name", "company.name"),
+        ("role", "role"),
+        ("stake", "stake"),
+        ("held_via_slug", "held_via.slug"),
+        ("updated_at", "updated_at"),
+    ]
+
+    def get_queryset(self):
+        queryset = visible(AgreementParty.objects.all(), self.show_drafts).select_related(
+            "agreement", "company", "held_via"
+        )
+        if self.detailed:
+            queryset = queryset.prefetch_related(citations())
+        return queryset
+
+
+@extend_schema_view(**written(s.AmountWriteSerializer, s.AmountDetailSerializer, AMOUNT_EXAMPLE))
+class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
+    """Money committed or offered, with its USD value where an exchange rate is known."""
+
+    queryset = Amount.objects.all()
+    list_serializer_class = s.AmountListSerializer
+    detail_serializer_class = s.AmountDetailSerializer
+    write_serializer_class = s.AmountWriteSerializer
+    filterset_class = AmountFilterSet
+    ordering = ["as_of", "id"]
+    ordering_fields = ["as_of", "value", "updated_at", "created_at"]
+    csv_filename = "amounts"
+    csv_columns = [
+        ("slug", "slug"),
+        ("deal_slug", "deal.slug"),
+        ("agreement_slug", "agreement.slug"),
+        ("deposit_slug", "deposit.slug"),
+        ("investor_slug", "investor.slug"),
+        ("kind", "kind"),
+        ("qualifier", "qualifier"),
+        ("value", "value"),
+        ("value_max", "value_max"),
+        ("currency", "currency"),
+        ("usd_value", "usd_value"),
+        ("usd_value_max", "usd_value_max"),
+        ("as_of", "as_of.date"),
+        ("as_of_precision", "as_of.precision"),
+        ("restates", "restates"),
+        ("publication", "publication"),
+        ("updated_at", "updated_at"),
+    ]
+
+    def get_queryset(self):
+        queryset = with_usd(
+            visible(Amount.objects.all(), self.show_drafts).select_related(
+                "deal", "agreement", "deposit", "investor", "restates"
+            )
+        )
+        if self.detailed:
+            queryset = queryset.prefetch_related(citations())
+        return queryset
+
+
+class EventViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyFeed):
+    """The timeline: discoveries, summits, signings and other dated happenings."""
+
+    queryset = Event.objects.all()
+    list_serializer_class = s.EventListSerializer
+    detail_serializer_class = s.EventDetailSerializer
+    filterset_class = EventFilterSet
+    ordering = ["on", "id"]
+    ordering_fields = {"date": "on", "updated_at": "updated_at", "created_at": "created_at"}
+    csv_filename = "events"
+    csv_columns = [
+        ("slug", "slug"),
+        ("title", "title"),
+        ("kind", "kind"),
+        ("date", "date.date"),
+        ("date_precision", "date.precision"),
+        ("end", "end.date"),
+        ("end_precision", "end.precision"),
+        ("deal_slug", "deal.slug"),
+        ("agreement_slug", "agreement.slug"),
+        ("deposits", "deposits[].slug"),
+        ("companies", "companies[].slug"),
+        ("publication", "publication"),
+        ("updated_at", "updated_at"),
+    ]
+
+    def get_queryset(self):
+        queryset = (
+            visible(Event.objects.all(), self.show_drafts)
+            .select_related("deal", "agreement")
+            .prefetch_related(
+                Prefetch("deposits", queryset=by_name(Deposit)),
+                Prefetch("companies", queryset=by_name(Company)),
+            )
+        )
+        if self.detailed:
+            queryset = queryset.prefetch_related(citations())
+        return queryset
+
+
+class SourceViewSet(ReadOnlyResource):
+    """Articles and documents that citations quote."""
+
+    queryset = Source.objects.all()
+    list_serializer_class = s.SourceListSerializer
+    detail_serializer_class = s.SourceDetailSerializer
+    filterset_class = SourceFilterSet
+    ordering = ["-published", "publisher"]
+    ordering_fields = ["published", "publisher", "updated_at", "created_at"]
+    csv_filename = "sources"
+    csv_columns = [
+        (n, n) for n in ("slug", "publisher", "title", "url", "language", "published")
+    ] + [("updated_at", "updated_at")]
+
+
+class TombstonePagination(FeedCursorPagination):
+    ordering = ("deleted_at", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Deleted and unpublished records, for incremental sync",
+        description=(
+            "Every record that disappeared from the API: deleted, unpublished, or hidden "
+            "because the deal or agreement it belongs to was unpublished. Remove "
+            "(resource, object_id) from your copy. A record that comes back later "
+            "reappears in its resource's `updated_since` results. An empty slug marks a "
+            "record you never received."
+        ),
+    )
+)
+class TombstoneViewSet(PortalViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Tombstone.objects.all()
+    read_permission = "deals.view_deal"
+    list_serializer_class = s.TombstoneSerializer
+    detail_serializer_class = s.TombstoneSerializer
+    filterset_class = TombstoneFilterSet
+    pagination_class = TombstonePagination
+    ordering = ["deleted_at", "id"]
+    ordering_fields = ["deleted_at"]
+    csv_filename = "tombstones"
+    csv_columns = [(n, n) for n in ("id", "resource", "object_id", "slug", "deleted_at")]
+
+    def get_queryset(self):
+        return Tombstone.objects.all()

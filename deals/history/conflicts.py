@@ -1,0 +1,80 @@
+"""What changed since an editor opened a record: the body of a conflict message.
+
+With history (PostgreSQL), the changes are those between the snapshot at the
+version the editor opened and the current row. Without it (SQLite), every
+field where the current row differs from what the editor submitted is listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from .context import recording
+from .entries import event_model, related_names, shown_fields, text
+
+
+@dataclass
+class Difference:
+    name: str
+    label: str
+    current: str
+    yours: str | None  # None: the editor's form or request did not set this field
+
+
+def _value(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def changed_since(model, pk, version: int, theirs: dict) -> list[Difference]:
+    """Fields of row ``pk`` changed since ``version``; ``theirs`` maps field names to values."""
+    current = model._base_manager.get(pk=pk)
+    opened = None
+    if recording():
+        opened = (
+            event_model(model)
+            .objects.filter(pgh_obj_id=pk, version__lte=version)
+            .order_by("-pgh_id")
+            .first()
+        )
+    fields, differences = shown_fields(model), []
+    for f in fields:
+        now = getattr(current, f.attname)
+        yours = _value(theirs[f.name]) if f.name in theirs else None
+        if opened is not None:
+            if getattr(opened, f.attname) == now:
+                continue
+        elif f.name not in theirs or yours == now:
+            continue
+        differences.append((f, now, yours))
+    related = related_names(
+        (f.related_model, value)
+        for f, now, yours in differences
+        if f.is_relation
+        for value in (now, yours)
+    )
+    return [
+        Difference(
+            name=f.name,
+            label=str(f.verbose_name),
+            current=text(f, now, related),
+            yours=text(f, yours, related) if f.name in theirs else None,
+        )
+        for f, now, yours in differences
+    ]
+
+
+def summary(model, expected: int, current: int, differences: list[Difference]) -> str:
+    name = model._meta.verbose_name
+    lines = [
+        f"Someone else saved this {name} while you were editing it (you opened version "
+        f"{expected}; it is now at version {current})."
+    ]
+    if differences:
+        parts = []
+        for d in differences:
+            yours = f", yours “{d.yours}”" if d.yours is not None else ""
+            parts.append(f"{d.label}: now “{d.current}”{yours}")
+        lines.append("Changed meanwhile — " + "; ".join(parts) + ".")
+    return " ".join(lines)

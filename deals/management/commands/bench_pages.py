@@ -1,0 +1,72 @@
+"""Benchmark the analyst pages against the partner API in the same run (``make bench``).
+
+Generates a synthetic world with 100k agreements in the benchmark database,
+refreshes the derived views, then times each request's server time (Django
+test client, no network) several times and reports medians and the ratio of
+each page to the API agreements list, the floor measured in the same run.
+"""
+
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.test import Client
+from django.test.utils import setup_test_environment
+
+from deals import synthetic
+from deals.tasks import refresh_now
+
+TARGETS = {"timeline (first page)": 2.0}
+
+
+class Command(BaseCommand):
+    help = "Time the timeline and dashboard pages against the API list on 100k agreements."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--agreements", type=int, default=100_000)
+        parser.add_argument("--repeat", type=int, default=15)
+
+    def handle(self, *args, agreements, repeat, **options):
+        try:
+            synthetic.check_database()
+        except synthetic.NotABenchmarkDatabase as exc:
+            raise CommandError(str(exc)) from None
+        setup_test_environment()
+        synthetic.generate(amounts=agreements * 2, agreements=agreements, events=agreements)
+        refresh_now()
+        partner, _ = get_user_model().objects.get_or_create(username="bench-partner")
+        partner.groups.add(Group.objects.get(name="partner"))
+        api_client, page_client = Client(), Client()  # a partner; the public
+        api_client.force_login(partner)
+        requests = {
+            "API /api/v1/agreements/": "/api/v1/agreements/",
+            "timeline (first page)": "/",
+            "timeline (filtered)": "/?commodity=syn-commodity-3&date_from=2020",
+            "dashboard": "/dashboard/",
+        }
+        medians = {}
+        for label, url in requests.items():
+            times = []
+            for _ in range(repeat + 1):
+                cache.clear()  # uncached server time: the work a changed dataset costs
+                started = time.perf_counter()
+                client = api_client if url.startswith("/api/") else page_client
+                response = client.get(url, HTTP_ACCEPT="application/json, text/html")
+                times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} answered {response.status_code}")
+            medians[label] = statistics.median(times[1:])  # the first run warms caches
+        floor = medians["API /api/v1/agreements/"]
+        self.stdout.write(f"{agreements} agreements, {agreements * 2} amounts, {agreements} events")
+        self.stdout.write(f"{'request':28s} {'median ms':>10} {'× API list':>10}  target")
+        for label, seconds in medians.items():
+            target = TARGETS.get(label)
+            verdict = "" if target is None else (
+                f"≤ {target}× {'met' if seconds / floor <= target else 'MISSED'}"
+            )  # fmt: skip
+            self.stdout.write(
+                f"{label:28s} {seconds * 1000:>10.1f} {seconds / floor:>10.2f}  {verdict}"
+            )

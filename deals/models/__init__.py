@@ -1,0 +1,43 @@
+from .aggregates import (
+    CommittedByCommodity,
+    CommittedByCompany,
+    CommittedByCountryPair,
+    CommittedByDeposit,
+    CommittedByPeriod,
+    DealPipeline,
+    MonthlyActivity,
+    RefreshState,
+    ViewRefresh,
+)
+from .agreements import Agreement, AgreementParty, Deal
+from .companies import Company, Ownership
+from .events import Event
+from .money import Amount, ExchangeRate
+from .publication import Publication
+from .sources import Citation, Source
+from .sync import ApiToken, Tombstone
+
+__all__ = [
+    "Agreement",
+    "ApiToken",
+    "AgreementParty",
+    "Amount",
+    "Citation",
+    "CommittedByCommodity",
+    "CommittedByCompany",
+    "CommittedByCountryPair",
+    "CommittedByDeposit",
+    "CommittedByPeriod",
+    "Company",
+    "Deal",
+    "DealPipeline",
+    "Event",
+    "ExchangeRate",
+    "MonthlyActivity",
+    "Ownership",
+    "Publication",
+    "RefreshState",
+    "Source",
+    "Tombstone",
+    "ViewRefresh",
+]

@@ -1,0 +1,208 @@
+"""Deals (projects followed over time), their agreements, and the parties to them."""
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, Lower
+
+from deals.history.tracking import tracked
+from deposits.models import Commodity, Deposit
+from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
+from minerals_portal.common.models import Named, Timestamped, plain_number
+
+from .companies import Company
+from .publication import Publishable
+from .versioning import Versioned
+
+MAX_TOTAL_STAKE = Decimal("100")
+
+
+@tracked
+class Deal(Publishable, Versioned, Named):
+    summary = models.TextField(blank=True)
+    host_country = models.CharField("host country (ISO 3166-1)", max_length=2, default="KZ")
+    deposits = models.ManyToManyField(Deposit, related_name="deals", blank=True)
+    commodities = models.ManyToManyField(Commodity, related_name="deals", blank=True)
+    citations = GenericRelation("deals.Citation")
+
+    class Meta(Named.Meta):
+        permissions = [("publish", "Can publish and withdraw deals, agreements, amounts, events")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="deal_name_unique",
+                violation_error_message="A deal with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(host_country__regex=r"^[A-Z]{2}$"),
+                name="deal_host_country_iso",
+                violation_error_message="Host country must be an ISO 3166-1 alpha-2 code.",
+            ),
+        ]
+
+
+@tracked
+class Agreement(Publishable, Versioned, Timestamped):
+    class Kind(models.TextChoices):
+        MEMORANDUM = "memorandum", "memorandum"
+        FRAMEWORK = "framework", "framework agreement"
+        LETTER_OF_INTEREST = "letter_of_interest", "letter of interest"
+        NON_BINDING_PARTNERSHIP = "non_binding_partnership", "non-binding partnership"
+        SPA = "spa", "share purchase agreement"
+        FOUNDING_AGREEMENT = "founding_agreement", "founding / shareholders agreement"
+        JOINT_VENTURE = "joint_venture", "joint venture"
+        OFFTAKE = "offtake", "offtake"
+        LICENCE = "licence", "licence"
+        SUPPLY_CONTRACT = "supply_contract", "supply contract"
+        INFRASTRUCTURE_CONTRACT = "infrastructure_contract", "infrastructure contract"
+        OTHER = "other", "other"
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "announced"
+        UNDER_NEGOTIATION = "under_negotiation", "under negotiation"
+        SIGNED = "signed", "signed"
+        BINDING = "binding", "binding"
+        IN_FORCE = "in_force", "in force"
+        COMPLETED = "completed", "completed"
+        LAPSED = "lapsed", "lapsed"
+        TERMINATED = "terminated", "terminated"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="agreements")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    announced_on = models.DateField(null=True, blank=True)
+    announced_on_precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    signed_on_precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
+    venue = models.CharField("venue or occasion", max_length=300, blank=True)
+    binding = models.BooleanField(null=True, blank=True, help_text="Empty when not known.")
+    deposits = models.ManyToManyField(Deposit, related_name="agreements", blank=True)
+    commodities = models.ManyToManyField(Commodity, related_name="agreements", blank=True)
+    companies = models.ManyToManyField(
+        Company,
+        through="AgreementParty",
+        through_fields=("agreement", "company"),
+        related_name="agreements",
+    )
+    citations = GenericRelation("deals.Citation")
+
+    class Meta:
+        ordering = ["signed_on", "announced_on", "title"]
+        # The timeline orders agreements by their signing, else announcement, date.
+        indexes = [
+            models.Index(Coalesce("signed_on", "announced_on"), name="agreement_date_idx"),
+            # Partners' incremental sync walks the list in (updated_at, id) order.
+            models.Index(fields=["updated_at", "id"], name="agreement_sync_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("title"),
+                "deal",
+                name="agreement_title_unique_in_deal",
+                violation_error_message="This deal already has an agreement with this title.",
+            ),
+            precision_constraint("announced_on", "agreement_announced_precision"),
+            precision_constraint("signed_on", "agreement_signed_precision"),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=False)
+                | ~Q(status__in=["signed", "binding", "in_force", "completed"])
+                | Q(announced_on__isnull=False),
+                name="agreement_signed_has_a_date",
+                violation_error_message="A signed agreement needs a signing or announcement date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def announced(self):
+        return loose(self.announced_on, self.announced_on_precision)
+
+    @property
+    def signed(self):
+        return loose(self.signed_on, self.signed_on_precision)
+
+    @property
+    def date(self):
+        """The date an analyst files the agreement under: signing, else announcement."""
+        return self.signed or self.announced
+
+
+@tracked
+class AgreementParty(Timestamped):
+    class Role(models.TextChoices):
+        INVESTOR = "investor", "investor"
+        STATE_PARTNER = "state_partner", "state partner"
+        OFFTAKER = "offtaker", "offtaker"
+        FINANCIER = "financier", "financier"
+        GOVERNMENT_SIGNATORY = "government_signatory", "government signatory"
+        OPERATOR = "operator", "operator"
+        SELLER = "seller", "seller"
+        BUYER = "buyer", "buyer"
+        PARTNER = "partner", "partner"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="party_roles")
+    role = models.CharField(max_length=24, choices=Role.choices)
+    stake = models.DecimalField("stake (%)", max_digits=6, decimal_places=3, null=True, blank=True)
+    held_via = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_stakes",
+        help_text="The subsidiary through which the stake is held, if any.",
+    )
+    citations = GenericRelation("deals.Citation")
+
+    class Meta:
+        verbose_name_plural = "agreement parties"
+        ordering = ["agreement", "-stake", "company__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "company", "role"],
+                name="party_unique_role",
+                violation_error_message="This company already has this role in the agreement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stake__isnull=True) | Q(stake__gt=0, stake__lte=100),
+                name="party_stake_range",
+                violation_error_message="A stake lies between 0 and 100 %%.",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_via__isnull=True) | ~Q(held_via=models.F("company")),
+                name="party_held_via_other",
+                violation_error_message="A stake cannot be held via the company itself.",
+            ),
+        ]
+        # The "at most 100 % per agreement" rule spans rows: it is enforced by a
+        # database trigger (migration 0002) and by ``clean`` for a friendly message.
+
+    def __str__(self) -> str:
+        stake = f", {plain_number(self.stake)} %" if self.stake is not None else ""
+        return f"{self.company} ({self.get_role_display()}{stake})"
+
+    def clean(self):
+        if self.stake is None or not self.agreement_id:
+            return
+        if getattr(self, "total_checked_elsewhere", False):
+            return
+        others = (
+            AgreementParty.objects.filter(agreement_id=self.agreement_id)
+            .exclude(pk=self.pk)
+            .aggregate(total=Sum("stake"))["total"]
+            or 0
+        )
+        if others + self.stake > MAX_TOTAL_STAKE:
+            raise ValidationError(
+                {
+                    "stake": f"Stakes in this agreement would total "
+                    f"{plain_number(others + self.stake)} %, more than 100 %."
+                }
+            )

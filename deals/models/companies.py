@@ -1,0 +1,114 @@
+"""Organisations that can be party to a deal, and who owns whom."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from deals.history.tracking import tracked
+from minerals_portal.common.models import Named, Timestamped, plain_number
+
+
+@tracked
+class Company(Named):
+    class Kind(models.TextChoices):
+        NATIONAL_COMPANY = "national_company", "national company"
+        SOVEREIGN_FUND = "sovereign_fund", "sovereign wealth fund"
+        PRIVATE_INVESTOR = "private_investor", "private investor"
+        MINER = "miner", "miner"
+        PROCESSOR = "processor", "processor"
+        EXPORT_CREDIT_AGENCY = "export_credit_agency", "export-credit agency"
+        PLANT = "plant", "plant"
+        GOVERNMENT = "government", "government"
+        MINISTRY = "ministry", "ministry"
+        BUSINESS_ASSOCIATION = "business_association", "business association"
+        LOGISTICS = "logistics", "logistics"
+        OTHER = "other", "other"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    country = models.CharField("ISO 3166-1 country", max_length=2)
+    description = models.TextField(blank=True)
+    citations = GenericRelation("deals.Citation")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="company_name_unique",
+                violation_error_message="A company with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"),
+                name="company_country_iso",
+                violation_error_message="Country must be an ISO 3166-1 alpha-2 code such as KZ.",
+            ),
+        ]
+
+    def clean(self):
+        if not isinstance(self.aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in self.aliases
+        ):
+            raise ValidationError({"aliases": "Aliases must be a list of non-empty names."})
+
+
+@tracked
+class Ownership(Timestamped):
+    """``parent`` owns (part of) ``child``; a stake range when only bounds are known."""
+
+    class Relation(models.TextChoices):
+        SUBSIDIARY = "subsidiary", "subsidiary"
+        PORTFOLIO_COMPANY = "portfolio_company", "portfolio company"
+        MERGER_PARENT = "merger_parent", "merger parent"
+        AFFILIATE = "affiliate", "affiliate"
+
+    parent = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="child_links")
+    child = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="parent_links")
+    relation = models.CharField(max_length=20, choices=Relation.choices)
+    stake_min = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    stake_max = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    citations = GenericRelation("deals.Citation")
+
+    class Meta:
+        ordering = ["parent__name", "child__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("child")),
+                name="ownership_not_self",
+                violation_error_message="A company cannot own itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "child"],
+                name="ownership_unique",
+                violation_error_message="This ownership link already exists.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(stake_min__isnull=True) | Q(stake_min__gte=0, stake_min__lte=100))
+                & (Q(stake_max__isnull=True) | Q(stake_max__gte=0, stake_max__lte=100))
+                & (
+                    Q(stake_min__isnull=True)
+                    | Q(stake_max__isnull=True)
+                    | Q(stake_min__lte=F("stake_max"))
+                ),
+                name="ownership_stake_range",
+                violation_error_message="Stakes lie between 0 and 100 %%, minimum ≤ maximum.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} → {self.child} ({self.get_relation_display()})"
+
+    @property
+    def stake_label(self) -> str:
+        lo, hi = self.stake_min, self.stake_max
+        if lo is None and hi is None:
+            return "stake not stated"
+        if lo == hi:
+            return f"{plain_number(lo)} %"
+        if hi is None:
+            return f"≥ {plain_number(lo)} %"
+        if lo is None:
+            return f"≤ {plain_number(hi)} %"
+        return f"{plain_number(lo)}–{plain_number(hi)} %"

@@ -1,0 +1,181 @@
+"""Money committed or offered, and the dated exchange rates that convert it to USD."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from deals.history.tracking import tracked
+from deposits.models import Deposit
+from minerals_portal.common.currencies import ISO_4217
+from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
+from minerals_portal.common.models import Timestamped
+
+from .agreements import Agreement, Deal
+from .companies import Company
+from .publication import Publishable
+from .versioning import Versioned
+
+CURRENCY_CHECK = Q(currency__in=sorted(ISO_4217))
+
+
+@tracked
+class Amount(Publishable, Versioned, Timestamped):
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "exactly"
+        APPROXIMATELY = "approximately", "about"
+        AT_LEAST = "at_least", "at least"
+        UP_TO = "up_to", "up to"
+        MORE_THAN = "more_than", "more than"
+        RANGE = "range", "range"
+
+    class Kind(models.TextChoices):
+        INVESTMENT_COMMITMENT = "investment_commitment", "investment commitment"
+        FINANCING_INTEREST = "financing_interest", "financing interest"
+        CONTRACT_VALUE = "contract_value", "contract value"
+        OFFTAKE_VALUE = "offtake_value", "offtake value"
+        PURCHASE_PRICE = "purchase_price", "purchase price"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="amounts")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="amounts"
+    )
+    deposit = models.ForeignKey(
+        Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="amounts"
+    )
+    investor = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amounts",
+        help_text="Who commits or provides the money.",
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    value_max = models.DecimalField(
+        max_digits=20, decimal_places=2, null=True, blank=True, help_text="Upper end of a range."
+    )
+    currency = models.CharField("currency (ISO 4217)", max_length=3)
+    qualifier = models.CharField(max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    as_of = models.DateField()
+    as_of_precision = models.CharField(max_length=5, choices=Precision.choices)
+    restates = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="restatements",
+        help_text="The earlier amount this one restates; totals count only the latest.",
+    )
+    citations = GenericRelation("deals.Citation")
+
+    class Meta:
+        ordering = ["as_of", "slug"]
+        indexes = [
+            models.Index(fields=["as_of"], name="amount_as_of_idx"),
+            models.Index(fields=["updated_at", "id"], name="amount_sync_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="amount_value_positive",
+                violation_error_message="An amount must be positive.",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualifier="range", value_max__isnull=False, value_max__gt=F("value"))
+                | (~Q(qualifier="range") & Q(value_max__isnull=True)),
+                name="amount_range_consistent",
+                violation_error_message=(
+                    "A range needs an upper value above the lower one; other qualifiers have none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=CURRENCY_CHECK,
+                name="amount_currency_iso4217",
+                violation_error_message="Currency must be an ISO 4217 code such as USD or KZT.",
+            ),
+            models.CheckConstraint(
+                condition=Q(restates__isnull=True) | ~Q(restates=F("id")),
+                name="amount_not_restating_itself",
+                violation_error_message="An amount cannot restate itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["restates"],
+                name="amount_restated_once",
+                violation_error_message="That amount is already restated by another one; "
+                "restate the latest restatement instead.",
+            ),
+            precision_constraint("as_of", "amount_as_of_precision"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_qualifier_display()} {self.currency} {self.value:,.0f} "
+            f"({self.get_kind_display()}, {self.deal})"
+        )
+
+    @property
+    def as_of_loose(self):
+        return loose(self.as_of, self.as_of_precision)
+
+    def clean(self):
+        errors = {}
+        if self.currency and self.currency.upper() != self.currency:
+            self.currency = self.currency.upper()
+        if self.currency and self.currency not in ISO_4217:
+            errors["currency"] = f"{self.currency!r} is not an ISO 4217 currency code."
+        if self.agreement_id and self.deal_id and self.agreement.deal_id != self.deal_id:
+            errors["agreement"] = "The agreement belongs to another deal."
+        if self.restates_id:
+            previous = self.restates
+            if self.pk and previous.pk == self.pk:
+                errors["restates"] = "An amount cannot restate itself."
+            elif previous.deal_id != self.deal_id:
+                errors["restates"] = "A restatement must belong to the same deal."
+            elif previous.kind != self.kind:
+                errors["restates"] = "A restatement must be of the same kind of money."
+            else:
+                seen = {self.pk}
+                while previous is not None:
+                    if previous.pk in seen:
+                        errors["restates"] = "Restatements cannot form a loop."
+                        break
+                    seen.add(previous.pk)
+                    previous = previous.restates
+        if errors:
+            raise ValidationError(errors)
+
+
+@tracked
+class ExchangeRate(Timestamped):
+    """USD value of one unit of ``currency`` on ``on``; aggregates use the latest rate ≤ as-of."""
+
+    currency = models.CharField(max_length=3)
+    on = models.DateField()
+    usd_per_unit = models.DecimalField(max_digits=20, decimal_places=10)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["currency", "-on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "on"],
+                name="rate_unique_per_day",
+                violation_error_message="A rate for this currency and day already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(usd_per_unit__gt=0),
+                name="rate_positive",
+                violation_error_message="A rate must be positive.",
+            ),
+            models.CheckConstraint(
+                condition=CURRENCY_CHECK,
+                name="rate_currency_iso4217",
+                violation_error_message="Currency must be an ISO 4217 code.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.usd_per_unit} USD on {self.on}"

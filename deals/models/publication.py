@@ -1,0 +1,26 @@
+"""Publication state: drafts and records in review never reach partners or the public."""
+
+from django.db import models
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", "draft"
+    IN_REVIEW = "in_review", "in review"
+    PUBLISHED = "published", "published"
+    WITHDRAWN = "withdrawn", "withdrawn"
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+
+class Publishable(models.Model):
+    publication = models.CharField(
+        max_length=10, choices=Publication.choices, default=Publication.DRAFT, db_index=True
+    )
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,42 @@
+"""Records that partners' incremental sync needs: deletions (tombstones) and API tokens."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Tombstone(models.Model):
+    """A deleted (or unpublished) record, so ``updated_since`` syncs can drop it too."""
+
+    resource = models.CharField(max_length=40, help_text="API resource name, e.g. agreements.")
+    object_id = models.PositiveBigIntegerField()
+    slug = models.CharField(max_length=80, blank=True)
+    deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+        indexes = [models.Index(fields=["resource", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource} #{self.object_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A partner's API token; only its SHA-256 hash is stored, the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, db_index=True, help_text="First characters, shown.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

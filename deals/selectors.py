@@ -1,0 +1,328 @@
+"""Reads shared by the analyst pages: the filtered timeline and its committed total.
+
+The timeline merges agreements, amounts and events into one date-ordered list.
+Page *n* needs at most the first *n* × page-size entries of each kind, so each
+kind is read newest-first down its date index and the three short lists are
+merged here: no sort of every row, whatever the size of the tables. A page then
+loads its records in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Case, CharField, F, Prefetch, Sum, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from deposits.models import Commodity, Deposit
+from minerals_portal.api.caching import data_version
+from minerals_portal.common.loose_dates import LooseDate
+from minerals_portal.common.search import fold
+
+from .filtersets import (
+    AgreementFilterSet,
+    AmountFilterSet,
+    EventFilterSet,
+    shows_drafts,
+    visible,
+    with_usd,
+)
+from .models import (
+    Agreement,
+    AgreementParty,
+    Amount,
+    CommittedByPeriod,
+    Company,
+    Event,
+)
+
+PAGE_SIZE = 50
+
+
+class NamedRecordField(forms.CharField):
+    """A deposit or company typed by slug or by any of its names, in any script.
+
+    A text box rather than a list: a list of thousands of companies is neither
+    usable nor cheap to render.
+    """
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(max_length=200, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        found = self.model.objects.filter(slug=value).first()
+        if found is None:
+            key = fold(value)
+            matches = list(self.model.objects.filter(search_key__contains=f"|{key}|")[:2])
+            if len(matches) != 1:
+                matches = list(self.model.objects.filter(search_key__contains=key)[:2])
+            found = matches[0] if len(matches) == 1 else None
+        if found is None:
+            raise forms.ValidationError(
+                _("No single %(kind)s matches “%(value)s”.")
+                % {"kind": self.model._meta.verbose_name, "value": value}
+            )
+        return found
+
+
+class TimelineFilterForm(forms.Form):
+    """The timeline's filters; every value lives in the URL so a view can be shared."""
+
+    deposit = NamedRecordField(
+        Deposit, required=False, label=_("Deposit"), help_text=_("name in any script")
+    )
+    company = NamedRecordField(
+        Company, required=False, label=_("Company"), help_text=_("name in any script")
+    )
+    include_subsidiaries = forms.BooleanField(required=False, label=_("with subsidiaries"))
+    commodity = forms.ModelChoiceField(
+        Commodity.objects.order_by("name"), to_field_name="slug", required=False,
+        label=_("Commodity"), empty_label=_("any commodity"),
+    )  # fmt: skip
+    country = forms.CharField(
+        required=False, max_length=60, label=_("Host country"),
+        help_text=_("ISO code, e.g. KZ"),
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        choices=[("", _("any kind"))] + list(Agreement.Kind.choices), required=False,
+        label=_("Agreement kind"),
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        choices=[("", _("any status"))] + list(Agreement.Status.choices), required=False,
+        label=_("Agreement status"),
+    )  # fmt: skip
+    date_from = forms.CharField(required=False, label=_("From"), help_text="YYYY, YYYY-MM, …")
+    date_to = forms.CharField(required=False, label=_("To"), help_text="YYYY, YYYY-MM, …")
+
+    def clean_country(self):
+        value = self.cleaned_data["country"].strip().upper()
+        if value and (len(value) != 2 or not value.isalpha()):
+            raise forms.ValidationError(_("Use a two-letter ISO country code such as KZ."))
+        return value
+
+    def _loose(self, name) -> LooseDate | None:
+        value = self.cleaned_data[name].strip()
+        if not value:
+            return None
+        try:
+            return LooseDate.parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_date_from(self):
+        return self._loose("date_from")
+
+    def clean_date_to(self):
+        return self._loose("date_to")
+
+    def has_filters(self) -> bool:
+        return any(value not in (None, "", False) for value in self.cleaned_data.values())
+
+    def params(self) -> dict[str, str]:
+        """The filters shared by the three filter sets, in their own vocabulary."""
+        data = self.cleaned_data
+        params = {}
+        for name in ("deposit", "company", "commodity"):
+            if data.get(name):
+                params[name] = data[name].slug
+        if data.get("include_subsidiaries"):
+            params["include_subsidiaries"] = "true"
+        if data.get("country"):
+            params["country"] = data["country"]
+        return params
+
+
+def _period_end(value: LooseDate) -> dt.date:
+    if value.precision == "year":
+        return dt.date(value.date.year, 12, 31)
+    if value.precision == "month":
+        nxt = dt.date(value.date.year + value.date.month // 12, value.date.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return value.date
+
+
+@dataclass
+class Entry:
+    kind: str  # agreement | amount | event
+    obj: object
+    date: LooseDate
+
+
+@dataclass
+class Group:
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    form: TimelineFilterForm
+    page: object = None
+    groups: list[Group] = field(default_factory=list)
+    count: int = 0
+    committed_usd: Decimal = Decimal(0)
+    undated_agreements: int = 0
+
+
+def _filtered(request, form: TimelineFilterForm):
+    """The three filtered querysets (agreements, amounts, events) for a valid form."""
+    drafts = shows_drafts(request)
+    params = form.params()
+    agreements = AgreementFilterSet(
+        params, queryset=visible(Agreement.objects.all(), drafts), request=request
+    ).qs
+    amounts = AmountFilterSet(
+        params, queryset=visible(Amount.objects.all(), drafts), request=request
+    ).qs
+    events = EventFilterSet(
+        params, queryset=visible(Event.objects.all(), drafts), request=request
+    ).qs
+    kind, status = form.cleaned_data.get("kind"), form.cleaned_data.get("status")
+    if kind or status:
+        agreement_filter = {k: v for k, v in (("kind", kind), ("status", status)) if v}
+        agreements = agreements.filter(**agreement_filter)
+        amounts = amounts.filter(agreement__in=agreements.values("pk"))
+        events = events.filter(agreement__in=agreements.values("pk"))
+    agreements = agreements.annotate(
+        d=Coalesce("signed_on", "announced_on"),
+        p=Case(
+            When(signed_on__isnull=False, then=F("signed_on_precision")),
+            default=F("announced_on_precision"),
+            output_field=CharField(),
+        ),
+    )
+    amounts = amounts.annotate(d=F("as_of"), p=F("as_of_precision"))
+    events = events.annotate(d=F("on"), p=F("on_precision"))
+    start, end = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+    if start:
+        agreements, amounts, events = (q.filter(d__gte=start.date) for q in (agreements, amounts,
+                                                                              events))  # fmt: skip
+    if end:
+        last = _period_end(end)
+        agreements, amounts, events = (q.filter(d__lte=last) for q in (agreements, amounts,
+                                                                        events))  # fmt: skip
+    return agreements, amounts, events
+
+
+def committed_total(amounts) -> Decimal:
+    """USD sum of investment commitments, each restated figure counted once (the latest)."""
+    latest = amounts.filter(kind=Amount.Kind.INVESTMENT_COMMITMENT).exclude(
+        pk__in=amounts.filter(restates__isnull=False).values("restates_id")
+    )
+    total = with_usd(latest).aggregate(total=Sum("usd_value"))["total"]
+    return total or Decimal(0)
+
+
+def timeline(request, data) -> Timeline:
+    form = TimelineFilterForm(data)  # always bound: no parameters means no filters
+    result = Timeline(form=form)
+    if not form.is_valid():
+        return result
+    key = _cache_key(request, form)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _compute(request, form, request.GET.get("page"))
+        cache.set(key, cached, CACHE_SECONDS)
+    count, page_rows, result.committed_usd, result.undated_agreements = cached
+    paginator = Paginator(range(count), PAGE_SIZE)
+    result.page = paginator.get_page(request.GET.get("page"))
+    result.count = count
+    result.groups = _groups(page_rows)
+    return result
+
+
+CACHE_SECONDS = 300
+
+
+def _cache_key(request, form) -> str:
+    """Keyed on the data fingerprint the API uses too: any change visible to this reader
+    (and only those) makes a fresh computation."""
+    version = data_version(published_only=not shows_drafts(request))[0]
+    params = sorted((k, str(v)) for k, v in form.cleaned_data.items() if v not in (None, ""))
+    raw = repr((version, shows_drafts(request), params, request.GET.get("page", "1")))
+    return "timeline:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _compute(request, form, page_number):
+    """Counts, the page's (kind, id, date, precision) rows, committed total, undated count."""
+    agreements, amounts, events = _filtered(request, form)
+    undated = agreements.filter(d__isnull=True).count()
+    parts = {
+        "agreement": agreements.filter(d__isnull=False),
+        "amount": amounts.filter(d__isnull=False),
+        "event": events.filter(d__isnull=False),
+    }
+    counts = {tag: qs.count() for tag, qs in parts.items()}
+    paginator = Paginator(range(sum(counts.values())), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    wanted = page.number * PAGE_SIZE
+    rows = []
+    for tag, qs in parts.items():
+        if counts[tag]:
+            newest = qs.order_by("-d", "-pk").values_list("pk", "d", "p")[:wanted]
+            rows += [(tag, pk, d, p) for pk, d, p in newest]
+    rows.sort(key=lambda r: (-_as_ordinal(r[2]), r[0], -r[1]))
+    if form.has_filters() or shows_drafts(request):
+        committed = committed_total(amounts)
+    else:  # everything published: the derived view already holds the answer
+        committed = CommittedByPeriod.objects.aggregate(total=Sum("committed_usd"))["total"]
+    shown = rows[page.start_index() - 1 : page.end_index()]
+    page_rows = [(tag, pk, _as_date(d), p) for tag, pk, d, p in shown]
+    return paginator.count, page_rows, committed or Decimal(0), undated
+
+
+def _as_date(day) -> dt.date:
+    if isinstance(day, str):  # SQLite hands dates back as text
+        return dt.date.fromisoformat(day[:10])
+    return day
+
+
+def _as_ordinal(day) -> int:
+    return _as_date(day).toordinal()
+
+
+def _load(rows):
+    ids = {"agreement": [], "amount": [], "event": []}
+    for tag, pk, _d, _p in rows:
+        ids[tag].append(pk)
+    parties = Prefetch("parties", queryset=AgreementParty.objects.select_related("company"))
+    loaded = {
+        "agreement": Agreement.objects.filter(pk__in=ids["agreement"])
+        .select_related("deal")
+        .prefetch_related(parties),
+        "amount": with_usd(Amount.objects.filter(pk__in=ids["amount"])).select_related(
+            "deal", "agreement", "investor", "restates"
+        ),
+        "event": Event.objects.filter(pk__in=ids["event"])
+        .select_related("deal")
+        .prefetch_related("deposits"),
+    }
+    return {tag: {o.pk: o for o in qs} if ids[tag] else {} for tag, qs in loaded.items()}
+
+
+def _groups(rows) -> list[Group]:
+    objects = _load(rows)
+    groups: list[Group] = []
+    for tag, pk, day, precision in rows:
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day[:10])
+        date = LooseDate(day, precision)
+        label = str(day.year) if precision == "year" else str(LooseDate(day, "month"))
+        if not groups or groups[-1].label != label:
+            groups.append(Group(label))
+        groups[-1].entries.append(Entry(tag, objects[tag][pk], date))
+    return groups
+
+
+__all__ = ["PAGE_SIZE", "Timeline", "TimelineFilterForm", "committed_total", "timeline"]

@@ -1,0 +1,52 @@
+"""Template helpers for the analyst pages: localized names, money, dates, footnotes."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from minerals_portal.common.models import plain_number
+
+register = template.Library()
+
+
+@register.filter
+def localized(obj) -> str:
+    """The record's name in the interface language where a localized name exists."""
+    lang = (get_language() or "en")[:2]
+    name = getattr(obj, f"name_{lang}", "") if lang != "en" else ""
+    return name or getattr(obj, "name", "") or str(obj)
+
+
+@register.filter
+def big_money(value, currency="USD") -> str:
+    """1100000000 → "USD 1.1 bn"; 900000000 → "USD 900 m"."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    for size, unit in ((Decimal(10**9), _("bn")), (Decimal(10**6), _("m"))):
+        if abs(value) >= size:
+            return f"{currency} {plain_number(round(value / size, 2))} {unit}"
+    return f"{currency} {value:,.0f}"
+
+
+@register.filter
+def stake(value) -> str:
+    return "" if value is None else f"{plain_number(value)} %"
+
+
+@register.simple_tag
+def cite(sources, obj, field=""):
+    """Footnote links to the citations of ``obj`` (optionally only those of one field)."""
+    if sources is None or obj is None:
+        return ""
+    citations = [c for c in sources.for_object(obj) if not field or c.field in ("", field)]
+    if not citations:
+        return ""
+    links = format_html_join(
+        "", '<a class="cite" href="#citation-{}" aria-label="{}">[{}]</a>',
+        ((c.pk, _("source %(n)s") % {"n": c.number}, c.number) for c in citations),
+    )  # fmt: skip
+    return format_html("<sup>{}</sup>", links)

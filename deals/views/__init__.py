@@ -1,0 +1,1 @@
+"""Server-rendered analyst pages of the deals app (one module per page)."""

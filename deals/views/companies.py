@@ -1,0 +1,66 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from deals.citations import gather
+from deals.filtersets import shows_drafts, visible
+from deals.models import AgreementParty, CommittedByCompany, Company, Ownership, ViewRefresh
+
+
+def company_list(request):
+    page = Paginator(Company.objects.order_by("name", "pk"), 100).get_page(request.GET.get("page"))
+    return render(request, "deals/company_list.html", {"companies": page.object_list, "page": page})
+
+
+def ownership_tree(company, links_by_parent, depth=0, seen=None):
+    """Nested (link, subtree) pairs below ``company``; a cycle is shown once, not followed."""
+    seen = (seen or set()) | {company.pk}
+    tree = []
+    for link in links_by_parent.get(company.pk, []):
+        below = [] if link.child_id in seen else ownership_tree(
+            link.child, links_by_parent, depth + 1, seen
+        )  # fmt: skip
+        tree.append((link, below))
+    return tree
+
+
+def _links_in(tree):
+    for link, below in tree:
+        yield link
+        yield from _links_in(below)
+
+
+def company_detail(request, slug):
+    company = get_object_or_404(Company, slug=slug)
+    links = list(Ownership.objects.select_related("parent", "child"))
+    by_parent, by_child = {}, {}
+    for link in links:
+        by_parent.setdefault(link.parent_id, []).append(link)
+        by_child.setdefault(link.child_id, []).append(link)
+    parents, node, seen = [], company.pk, {company.pk}
+    while by_child.get(node):
+        link = by_child[node][0]
+        if link.parent_id in seen:
+            break
+        parents.append(link)
+        seen.add(link.parent_id)
+        node = link.parent_id
+    drafts = shows_drafts(request)
+    roles = (
+        AgreementParty.objects.filter(company=company)
+        .filter(agreement__in=visible(company.agreements.all(), drafts))
+        .select_related("agreement__deal", "held_via")
+        .order_by("agreement__signed_on", "agreement__title")
+    )
+    totals = CommittedByCompany.objects.filter(company=company).first()
+    refreshed = ViewRefresh.objects.filter(name="committed_by_company").first()
+    tree = ownership_tree(company, by_parent)
+    context = {
+        "company": company,
+        "parents": list(reversed(parents)),
+        "tree": tree,
+        "roles": list(roles),
+        "totals": totals,
+        "refreshed": refreshed,
+        "sources": gather([company, *parents, *_links_in(tree)]),
+    }
+    return render(request, "deals/company_detail.html", context)

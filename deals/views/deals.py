@@ -1,0 +1,60 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from deals.citations import gather
+from deals.filtersets import shows_drafts, visible, with_usd
+from deals.models import Agreement, AgreementParty, Amount, Deal, Event
+from deals.selectors import committed_total
+
+LIST_PAGE_SIZE = 50
+
+
+def deal_list(request):
+    drafts = shows_drafts(request)
+    deals = (
+        visible(Deal.objects.all(), drafts)
+        .annotate(agreement_count=Count("agreements", filter=_visible_agreement(drafts)))
+        .prefetch_related("deposits", "commodities")
+        .order_by("name", "pk")
+    )
+    page = Paginator(deals, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "deals/deal_list.html", {"deals": page.object_list, "page": page})
+
+
+def _visible_agreement(drafts):
+    return Q() if drafts else Q(agreements__publication="published")
+
+
+def deal_detail(request, slug):
+    drafts = shows_drafts(request)
+    deal = get_object_or_404(
+        visible(Deal.objects.all(), drafts).prefetch_related(
+            "deposits__regions", "commodities"
+        ),
+        slug=slug,
+    )  # fmt: skip
+    parties = Prefetch(
+        "parties", queryset=AgreementParty.objects.select_related("company", "held_via")
+    )
+    agreements = list(
+        visible(Agreement.objects.filter(deal=deal), drafts)
+        .prefetch_related(parties, "deposits")
+        .order_by("signed_on", "announced_on", "title")
+    )
+    amounts_qs = visible(Amount.objects.filter(deal=deal), drafts)
+    amounts = list(
+        with_usd(amounts_qs).select_related("agreement", "investor", "restates").order_by("as_of")
+    )
+    events = list(visible(Event.objects.filter(deal=deal), drafts).order_by("on"))
+    records = [deal, *agreements, *amounts, *events]
+    records += [p for a in agreements for p in a.parties.all()]
+    context = {
+        "deal": deal,
+        "agreements": agreements,
+        "amounts": amounts,
+        "events": events,
+        "committed_usd": committed_total(amounts_qs),
+        "sources": gather(records),
+    }
+    return render(request, "deals/deal_detail.html", context)

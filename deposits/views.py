@@ -1,0 +1,61 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from deals.citations import gather
+from deals.filtersets import shows_drafts, visible
+from deals.models import Deal, Event
+
+from . import maps
+from .models import Deposit, DepositCommodity, ResourceEstimate
+
+
+def deposit_list(request):
+    deposits = Deposit.objects.prefetch_related("regions", "commodities").order_by("name", "pk")
+    page = Paginator(deposits, 100).get_page(request.GET.get("page"))
+    return render(
+        request, "deposits/deposit_list.html", {"deposits": page.object_list, "page": page}
+    )
+
+
+def deposit_detail(request, slug):
+    deposit = get_object_or_404(
+        Deposit.objects.prefetch_related(
+            "regions",
+            Prefetch("deposit_commodities",
+                     queryset=DepositCommodity.objects.select_related("commodity")),
+        ),
+        slug=slug,
+    )  # fmt: skip
+    drafts = shows_drafts(request)
+    estimates = list(
+        ResourceEstimate.objects.filter(deposit=deposit)
+        .select_related("commodity")
+        .order_by("as_of", "slug")
+    )
+    deals = list(visible(Deal.objects.filter(deposits=deposit), drafts).order_by("name"))
+    events = list(
+        visible(Event.objects.filter(deposits=deposit) | Event.objects.filter(deal__in=deals),
+                drafts).distinct().order_by("on")
+    )  # fmt: skip
+    context = {
+        "deposit": deposit,
+        "estimates": estimates,
+        "deals": deals,
+        "events": events,
+        "outline": maps.outline_path(),
+        "map_size": (maps.WIDTH, maps.HEIGHT),
+        "markers": maps.markers([deposit]),
+        "sources": gather([deposit, *estimates]),
+    }
+    return render(request, "deposits/deposit_detail.html", context)
+
+
+def deposit_map(request):
+    deposits = Deposit.objects.prefetch_related("regions").order_by("name")
+    context = {
+        "outline": maps.outline_path(),
+        "map_size": (maps.WIDTH, maps.HEIGHT),
+        "markers": maps.markers(deposits),
+    }
+    return render(request, "deposits/map.html", context)

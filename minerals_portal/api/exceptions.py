@@ -1,0 +1,135 @@
+"""Every API error answers with one JSON shape::
+
+    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {...}}}
+
+``fields`` maps a parameter or field name to its messages (nested for nested
+fields); it is empty when the error concerns the request as a whole.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The change conflicts with existing records."
+    default_code = "conflict"
+
+
+FIELD_ALIASES = {"__all__": "non_field_errors"}
+
+
+def validation_error_from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A model ``full_clean`` error as a DRF one, keyed by API field names."""
+    detail = as_serializer_error(exc)
+    renamed: dict = {}
+    for key, messages in detail.items():
+        renamed.setdefault(FIELD_ALIASES.get(key, key), []).extend(messages)
+    return exceptions.ValidationError(renamed)
+
+
+def _translate(exc):
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(*exc.args)
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, DjangoValidationError):
+        return validation_error_from_django(exc)
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Conflict("Other records still refer to this one; change or remove them first.")
+    if isinstance(exc, IntegrityError):
+        return Conflict(
+            "The database refused the change because it conflicts with existing records "
+            "(a duplicate, or stakes totalling more than 100 %)."
+        )
+    if isinstance(exc, DataError):
+        return exceptions.ValidationError(
+            "A value does not fit its field (too long, out of range or not storable)."
+        )
+    return exc
+
+
+def first_message(detail, path: str = "") -> str | None:
+    """The first message in a (nested) error detail, prefixed with where it applies.
+
+    ``{"parties": {"0": {"stake": ["Too big."]}}}`` gives ``parties[0].stake: Too big.``
+    """
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key == "non_field_errors":
+                step = path
+            elif str(key).isdigit():
+                step = f"{path}[{key}]"
+            else:
+                step = f"{path}.{key}" if path else str(key)
+            message = first_message(value, step)
+            if message:
+                return message
+        return None
+    if isinstance(detail, list):
+        for index, item in enumerate(detail):
+            step = f"{path}[{index}]" if isinstance(item, dict) else path
+            message = first_message(item, step)
+            if message:
+                return message
+        return None
+    if not detail:
+        return None
+    return f"{path}: {detail}" if path else str(detail)
+
+
+def error_body(status_code: int, code: str, message: str, fields=None, **extra) -> dict:
+    return {
+        "error": {
+            "status": status_code,
+            "code": code,
+            "message": message,
+            "fields": fields or {},
+            **extra,
+        }
+    }
+
+
+def api_exception_handler(exc, context):
+    exc = _translate(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # a genuine bug: let Django log it and answer 500
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    fields = detail if isinstance(detail, dict) else {}
+    code = _code(exc)
+    message = first_message(detail) or "Error."
+    extra = {}
+    if isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait or 0)
+        message = (
+            f"Too many requests: the limit is {settings.API_THROTTLE_RATE} per API token. "
+            f"Retry in {wait} seconds."
+        )
+        extra["retry_after"] = wait
+    if isinstance(exc, exceptions.ValidationError) and not isinstance(detail, dict):
+        fields = {}
+    response.data = error_body(response.status_code, code, message, fields, **extra)
+    request = context.get("request")
+    if request is not None:
+        # Errors are JSON even when CSV was asked for.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _code(exc) -> str:
+    if isinstance(exc, exceptions.ValidationError):
+        return "invalid"
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    if isinstance(codes, str):
+        return codes
+    return getattr(exc, "default_code", "error")

@@ -1,0 +1,194 @@
+"""Filter building blocks shared by ``deposits.filtersets`` and ``deals.filtersets``.
+
+They are strict: a value that cannot be understood makes the filter set invalid
+(a 400 through the API, a form error on server-rendered pages) instead of
+being ignored.
+"""
+
+import calendar
+import datetime as dt
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from minerals_portal.common.loose_dates import LooseDate, Precision
+from minerals_portal.common.search import fold
+
+# --- form fields ------------------------------------------------------------
+
+
+class LooseDateFormField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return LooseDate.parse(value)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.", code="invalid"
+            ) from None
+
+
+class StrictBooleanField(forms.Field):
+    TRUE = {"true", "1", "yes"}
+    FALSE = {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class CountryField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        if not re.fullmatch(r"[A-Za-z]{2}", value):
+            raise forms.ValidationError(
+                "Enter an ISO 3166-1 alpha-2 country code such as KZ.", code="invalid"
+            )
+        return value.upper()
+
+
+# --- filters ------------------------------------------------------------------
+
+
+def last_day(value: LooseDate) -> dt.date:
+    date = value.date
+    if value.precision == Precision.YEAR:
+        return dt.date(date.year, 12, 31)
+    if value.precision == Precision.MONTH:
+        return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+    return date
+
+
+class LooseDateFilter(django_filters.CharFilter):
+    """``*_after``/``*_before`` bounds given as YYYY, YYYY-MM or YYYY-MM-DD, both inclusive.
+
+    ``_after=2025-11`` keeps dates from 1 November 2025 on; ``_before=2025`` keeps
+    dates up to 31 December 2025. A stored month- or year-precise date is compared
+    by the first day of its period.
+    """
+
+    field_class = LooseDateFormField
+
+    def __init__(self, field_name, bound, **kwargs):
+        assert bound in ("after", "before")
+        self.bound = bound
+        kwargs.setdefault(
+            "help_text",
+            f"{'From' if bound == 'after' else 'Up to'} this date, inclusive: YYYY, YYYY-MM "
+            "or YYYY-MM-DD (a month or year covers the whole period).",
+        )
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if self.bound == "after":
+            return qs.filter(**{f"{self.field_name}__gte": value.date})
+        return qs.filter(**{f"{self.field_name}__lte": last_day(value)})
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return super().filter(qs, value)
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A related record named by its slug; an unknown slug is a 400."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": "No record with the slug %(value)s."}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class FoldedSearchFilter(django_filters.CharFilter):
+    """Every word of ``q`` must match the record: a folded name key or a plain text field.
+
+    ``key_paths`` are ``search_key`` columns, possibly across relations (see
+    ``common.search.fold``: any script, any transliteration); ``text_paths`` are
+    matched case-insensitively as typed (titles). Related paths are matched
+    through ``pk__in`` subqueries, so no row is ever duplicated.
+    """
+
+    def __init__(self, key_paths=("search_key",), text_paths=(), **kwargs):
+        self.key_paths = tuple(key_paths)
+        self.text_paths = tuple(text_paths)
+        kwargs.setdefault(
+            "help_text",
+            "Words to find in any name or alias, in Latin, Russian or Kazakh spelling "
+            "(all words must match).",
+        )
+        kwargs.setdefault("max_length", 200)
+        super().__init__(field_name="search_key", **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        for word in value.split():
+            qs = qs.filter(self.word_condition(qs.model, word))
+        return qs
+
+    def word_condition(self, model, word: str) -> Q:
+        folded_parts = fold(word).split()
+        if not folded_parts:
+            return Q()  # punctuation alone: nothing to look for
+        condition = Q()
+        for part in folded_parts:
+            any_key = Q()
+            for path in self.key_paths:
+                any_key |= self._match(model, f"{path}__contains", part)
+            condition &= any_key
+        for path in self.text_paths:
+            condition |= self._match(model, f"{path}__icontains", word)
+        return condition
+
+    @staticmethod
+    def _match(model, lookup: str, value: str) -> Q:
+        if "__" not in lookup.rsplit("__", 1)[0]:
+            return Q(**{lookup: value})
+        return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """Records changed at or after this moment: the incremental-sync cursor."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "ISO 8601 date-time with offset (e.g. 2026-02-01T00:00:00Z): records created or "
+            "changed at or after it. Pair with GET /api/v1/tombstones/?since= for deletions.",
+        )
+        super().__init__(field_name="updated_at", lookup_expr="gte", **kwargs)
+
+
+class FlagFilter(StrictBooleanFilter):
+    """A true/false switch read by another filter (e.g. ``include_subsidiaries``)."""
+
+    def filter(self, qs, value):
+        return qs

@@ -1,0 +1,267 @@
+"""OpenAPI additions: token auth scheme, loose dates, the error shape, ETags, the guide."""
+
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+GUIDE = """
+JSON (and CSV) about Kazakhstan's critical-minerals deals: deposits, commodities,
+companies, deals, agreements with their parties, amounts, the events timeline
+and the sources every fact is cited from.
+
+## Authentication
+Send your API token on every request: `Authorization: Token <key>` (`Bearer <key>`
+works too). Tokens are issued by the portal team (`manage.py create_api_token`),
+may expire and can be revoked. A missing, unknown, expired or revoked token is a
+**401**; writing with a read-only (partner) token is a **403**. The portal's own
+pages use session cookies instead.
+
+## Errors
+Every error, whatever its status, has one shape:
+
+```json
+{"error": {"status": 400, "code": "invalid",
+           "message": "signed_after: Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.",
+           "fields": {"signed_after": ["Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."]}}}
+```
+
+`fields` maps each bad parameter or body field to its messages (empty when the
+request as a whole is at fault). Unknown query parameters, unknown choices or
+slugs, malformed dates, NUL characters, out-of-range numbers and oversized
+`page_size` are all **400**; a page past the end is **404**; a write that
+conflicts with existing records is **409**; too many requests is **429**.
+
+## Lists, pagination and ordering
+Reference lists (deposits, commodities, companies, deals, parties, sources) are
+paged by number: `?page=2&page_size=100` returns `count`, `next`, `previous`,
+`results`. The feeds (agreements, amounts, events, tombstones) use cursors: follow
+`next` until it is `null`; inserts never shift a page. `page_size` is 1 to 500
+(default 50); more is a 400, not silently clamped. `?ordering=` accepts the
+fields listed for each resource (prefix `-` to reverse); ties are always broken
+by `id`, so paging is stable.
+
+## Incremental sync
+1. Remember when you start a sync (server time, e.g. the `Date` header).
+2. For each resource fetch `?updated_since=<previous start>` and upsert the results
+   (changes to nested parties, links and citations also advance `updated_at`).
+3. Fetch `/api/v1/tombstones/?since=<previous start>` and delete each
+   (`resource`, `object_id`) it lists: deletions, unpublished records and the
+   records hidden with an unpublished deal or agreement. A record may come back
+   later; it then reappears in `updated_since`. Tombstones with an empty `slug`
+   are for records you never received: ignore them.
+
+## CSV export
+Every list accepts `?format=csv` (or `Accept: text/csv`) with the same filters and
+ordering, and streams all matching rows as one flat table (no pagination). Lists
+become `; `-separated cells; loose dates become a date and a precision column.
+
+## Caching
+Lists and details carry `ETag` and `Last-Modified`. Send `If-None-Match` with the
+ETag you hold: if nothing you can see has changed, the answer is an empty **304**.
+
+## Rate limit
+Each token may make `API_THROTTLE_RATE` requests (600 a minute by default); past
+that the answer is **429** with a `Retry-After` header giving the seconds to wait.
+
+## Dates
+Many dates are known only to the month or year. They read as
+`{"date": "2026-02-01", "precision": "month", "display": "February 2026"}`:
+`date` is the first day of the period. Filters such as `signed_after` and
+`signed_before` accept `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and are inclusive of the
+whole period.
+
+## Drafts
+Deals, agreements, amounts and events have a `publication` state. Partners only
+ever see published records whose deal (and agreement) are published; editors
+and analysts also see drafts, marked by `publication`.
+"""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code", "message", "fields"],
+            "properties": {
+                "status": {"type": "integer", "example": 400},
+                "code": {
+                    "type": "string",
+                    "description": "invalid, not_authenticated, invalid_token, token_expired, "
+                    "token_revoked, permission_denied, not_found, page_not_found, "
+                    "method_not_allowed, not_acceptable, conflict, throttled, …",
+                    "example": "invalid",
+                },
+                "message": {"type": "string", "description": "A sentence for a person."},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "Messages per parameter or body field (nested for "
+                    "nested fields); empty when not about one field.",
+                },
+                "retry_after": {
+                    "type": "integer",
+                    "description": "Only on 429: seconds until the next request is allowed.",
+                },
+            },
+        }
+    },
+}
+
+ERROR_EXAMPLES = {
+    "400": (
+        "Invalid input",
+        "invalid",
+        "page_size: page_size must be a whole number from 1 to 500.",
+    ),
+    "401": ("Not authenticated", "invalid_token", "Invalid API token."),
+    "403": (
+        "Forbidden",
+        "permission_denied",
+        "Your role may only read through the API; writing needs an editor account.",
+    ),
+    "404": ("Not found", "not_found", "No Agreement matches the given query."),
+    "409": ("Conflict", "conflict", "The change conflicts with existing records."),
+    "429": (
+        "Rate limit exceeded",
+        "throttled",
+        "Too many requests: the limit is 600/min per API token. Retry in 12 seconds.",
+    ),
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+class PortalAutoSchema(AutoSchema):
+    """Documents conditional GET (``If-None-Match``) and ``?format=csv`` on lists."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "GET" and getattr(self.view, "action", None) in ("list", "retrieve"):
+            parameters.append(
+                OpenApiParameter(
+                    "If-None-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description="The ETag of an earlier answer: 304 if nothing changed.",
+                )
+            )
+        if self.method == "GET" and getattr(self.view, "action", None) == "list":
+            parameters.append(
+                OpenApiParameter(
+                    "format",
+                    OpenApiTypes.STR,
+                    enum=["json", "csv"],
+                    description="csv streams every matching row as CSV (no pagination).",
+                )
+            )
+        return parameters
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "minerals_portal.api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Your API token: `Authorization: Token <key>` or "
+            "`Authorization: Bearer <key>`.",
+        }
+
+
+LOOSE_DATE = {
+    "type": "object",
+    "description": "A date known to the day, month or year; `date` is the period's first day.",
+    "properties": {
+        "date": {"type": "string", "format": "date"},
+        "precision": {"type": "string", "enum": ["day", "month", "year"]},
+        "display": {"type": "string", "description": "For people, e.g. February 2026."},
+    },
+    "required": ["date", "precision", "display"],
+    "example": {"date": "2026-02-01", "precision": "month", "display": "February 2026"},
+}
+
+
+class LooseDateFieldScheme(OpenApiSerializerFieldExtension):
+    target_class = "minerals_portal.api.fields.LooseDateField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return dict(LOOSE_DATE)
+        return {
+            "oneOf": [
+                {
+                    "type": "string",
+                    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                    "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+                    "example": "2026-02",
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "precision": {"type": "string", "enum": ["day", "month", "year"]},
+                    },
+                    "required": ["date"],
+                },
+            ]
+        }
+
+
+def _error_response(status: str) -> dict:
+    title, code, message = ERROR_EXAMPLES[status]
+    return {
+        "description": title,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "example": {
+                    "error": {"status": int(status), "code": code, "message": message, "fields": {}}
+                },
+            }
+        },
+    }
+
+
+def document_errors_and_caching(result, generator, request, public):
+    """Postprocessing hook: the guide, the error shape on every operation, ETag headers."""
+    result["info"]["description"] = GUIDE.strip()
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            statuses = ["400", "401", "403", "404", "429"]
+            if method in WRITE_METHODS:
+                statuses.append("409")
+            for status in statuses:
+                responses.setdefault(status, _error_response(status))
+            responses["429"].setdefault(
+                "headers",
+                {
+                    "Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Seconds to wait before the next request.",
+                    }
+                },
+            )
+            if method == "get":
+                responses.setdefault(
+                    "304", {"description": "Not modified: the If-None-Match ETag still holds."}
+                )
+                ok = responses.get("200")
+                if ok is not None:
+                    ok.setdefault("headers", {}).update(
+                        {
+                            "ETag": {
+                                "schema": {"type": "string"},
+                                "description": "Send back in If-None-Match.",
+                            },
+                            "Last-Modified": {"schema": {"type": "string"}},
+                        }
+                    )
+    return result

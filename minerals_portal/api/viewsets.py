@@ -1,0 +1,207 @@
+"""The behaviour every API resource shares (see ``PortalViewSetMixin``)."""
+
+from functools import cached_property
+from itertools import islice
+
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from .caching import ConditionalGetMixin
+from .pagination import FeedCursorPagination, PagePagination
+from .permissions import can_see_drafts
+from .renderers import CSVRenderer, csv_lines
+
+CSV_CHUNK = 500
+COMMON_LIST_PARAMS = {"ordering", "format", "page_size"}
+
+
+class PortalViewSetMixin(ConditionalGetMixin):
+    """Slug lookup, strict query parameters, list/detail/write serializers, CSV and ETags.
+
+    Subclasses set ``list_serializer_class``, ``detail_serializer_class`` and
+    optionally ``write_serializer_class``, ``filterset_class``, ``ordering``,
+    ``ordering_fields`` and ``csv_columns``; ``get_queryset`` applies visibility.
+    """
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    list_serializer_class = None
+    detail_serializer_class = None
+    write_serializer_class = None
+    csv_columns: list[tuple[str, str]] = []
+    csv_filename = "export"
+
+    @property
+    def detailed(self) -> bool:
+        """Whether the response is a detail form (also after a write)."""
+        return self.action != "list"
+
+    @cached_property
+    def show_drafts(self) -> bool:
+        return can_see_drafts(self.request.user)
+
+    # --- request checks --------------------------------------------------
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_query_params(request)
+
+    def allowed_query_params(self) -> set[str]:
+        if self.action != "list":
+            return {"format"}
+        allowed = set(COMMON_LIST_PARAMS)
+        allowed |= {"cursor"} if self.paginator_is_cursor else {"page"}
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def check_query_params(self, request):
+        params = request.query_params
+        with_nul = sorted(k for k, values in params.lists() if "\x00" in k + "".join(values))
+        if with_nul:
+            raise ValidationError(
+                {
+                    name.replace("\x00", "\\0"): ["NUL characters are not allowed."]
+                    for name in with_nul
+                }
+            )
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(params) - allowed)
+        if unknown:
+            raise ValidationError(
+                {
+                    name: [f"Unknown query parameter; allowed: {', '.join(sorted(allowed))}."]
+                    for name in unknown
+                }
+            )
+
+    # --- policies per action ---------------------------------------------
+    @property
+    def paginator_is_cursor(self) -> bool:
+        return issubclass(self.pagination_class, FeedCursorPagination)
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def get_serializer_class(self):
+        writing = ("create", "update", "partial_update", "metadata")  # metadata: OPTIONS
+        if self.action in writing and self.write_serializer_class:
+            return self.write_serializer_class
+        if self.action == "list":
+            return self.list_serializer_class
+        return self.detail_serializer_class
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["show_drafts"] = self.show_drafts
+        return context
+
+    # --- reading ---------------------------------------------------------
+    def list(self, request, *args, **kwargs):
+        return self.conditional(request, self._list)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional(request, self._retrieve)
+
+    def _list(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.request.accepted_renderer.format == "csv":
+            return self.csv_response(queryset)
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def _retrieve(self):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def csv_response(self, queryset):
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+
+        def items():
+            rows = queryset.iterator(chunk_size=CSV_CHUNK)
+            while chunk := list(islice(rows, CSV_CHUNK)):
+                yield from serializer_class(chunk, many=True, context=context).data
+
+        response = StreamingHttpResponse(
+            csv_lines(self.csv_columns, items()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
+        return response
+
+
+def nul_paths(data, path="") -> list[str]:
+    """Where NUL characters hide in a parsed JSON body (PostgreSQL text cannot hold them)."""
+    if isinstance(data, str):
+        return [path or "body"] if "\x00" in data else []
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            step = f"{path}.{key}" if path else str(key)
+            found += [step] if "\x00" in str(key) else nul_paths(value, step)
+        return found
+    if isinstance(data, list):
+        return [p for i, item in enumerate(data) for p in nul_paths(item, f"{path}[{i}]")]
+    return []
+
+
+class WriteMixin:
+    """Writes go through the write serializer in a transaction and answer the detail form."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH"):
+            found = nul_paths(request.data)
+            if found:
+                message = ["NUL characters are not allowed."]
+                raise ValidationError({p.replace("\x00", "\\0"): message for p in found})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = serializer.save()
+        return Response(self.detail_data(instance), status=201)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = serializer.save()
+        return Response(self.detail_data(instance))
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        with transaction.atomic():
+            instance.delete()
+        return Response(status=204)
+
+    def detail_data(self, instance):
+        """The detail form of a freshly written record, fetched as a reader would see it."""
+        fresh = self.get_queryset().get(pk=instance.pk)
+        return self.detail_serializer_class(fresh, context=self.get_serializer_context()).data
+
+
+class ReadOnlyResource(PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = PagePagination
+
+
+class ReadOnlyFeed(PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = FeedCursorPagination
+
+
+class WritableResource(WriteMixin, PortalViewSetMixin, viewsets.ModelViewSet):
+    pagination_class = PagePagination
+
+
+class WritableFeed(WriteMixin, PortalViewSetMixin, viewsets.ModelViewSet):
+    """A cursor-paginated resource that editors may also write."""
+
+    pagination_class = FeedCursorPagination

@@ -1,0 +1,90 @@
+"""Dates known only to the day, the month or the year.
+
+A loose date is stored as two columns: the first day of the period and its
+precision. "February 2026" is (2026-02-01, "month"): it sorts correctly and is
+shown honestly, never as "1 February 2026".
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class LooseDate:
+    date: dt.date
+    precision: str
+
+    @classmethod
+    def parse(cls, value: "str | int | dt.date | LooseDate") -> "LooseDate":
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise."""
+        if isinstance(value, LooseDate):
+            return value
+        if isinstance(value, dt.date):
+            return cls(value, Precision.DAY)
+        match = _PATTERN.match(str(value).strip())
+        if not match:
+            raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = match.groups()
+        try:
+            date = dt.date(int(year), int(month or 1), int(day or 1))
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid date: {exc}") from None
+        precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+        return cls(date, precision)
+
+    def iso(self) -> str:
+        if self.precision == Precision.YEAR:
+            return f"{self.date.year:04d}"
+        if self.precision == Precision.MONTH:
+            return f"{self.date.year:04d}-{self.date.month:02d}"
+        return self.date.isoformat()
+
+    def __str__(self) -> str:
+        if self.precision == Precision.YEAR:
+            return str(self.date.year)
+        if self.precision == Precision.MONTH:
+            return formats.date_format(self.date, "YEAR_MONTH_FORMAT")
+        return formats.date_format(self.date, "j E Y")
+
+
+def loose(date: dt.date | None, precision: str) -> LooseDate | None:
+    return LooseDate(date, precision) if date else None
+
+
+def precision_constraint(field: str, name: str) -> models.CheckConstraint:
+    """Date and precision agree: both empty, or a month/year date on the period's first day."""
+    p = f"{field}_precision"
+    return models.CheckConstraint(
+        condition=(
+            Q(**{f"{field}__isnull": True, p: ""})
+            | Q(**{f"{field}__isnull": False, p: Precision.DAY})
+            | Q(**{f"{field}__isnull": False, p: Precision.MONTH, f"{field}__day": 1})
+            | Q(
+                **{
+                    f"{field}__isnull": False,
+                    p: Precision.YEAR,
+                    f"{field}__day": 1,
+                    f"{field}__month": 1,
+                }
+            )
+        ),
+        name=name,
+        violation_error_message=(
+            f"{field}: a date needs a precision (day, month or year); a month-precise date "
+            "falls on the 1st, a year-precise one on 1 January."
+        ),
+    )

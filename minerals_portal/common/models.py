@@ -1,0 +1,53 @@
+"""Abstract bases shared by the domain models of both apps."""
+
+from django.db import models
+
+from .search import search_key
+
+
+def plain_number(value) -> str:
+    """A Decimal without trailing zeros or exponent: 110.000 -> "110", 12.50 -> "12.5"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Named(Timestamped):
+    """A record known by a canonical English name, localized names and free aliases.
+
+    ``search_key`` holds the folded form of every name (see ``common.search``)
+    and is rebuilt on every save, so any spelling in any script finds the record.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    name_ru = models.CharField("name (Russian)", max_length=200, blank=True)
+    name_kk = models.CharField("name (Kazakh)", max_length=200, blank=True)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other spellings, one per entry, in any script."
+    )
+    search_key = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_key = search_key(*self.all_names())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    def all_names(self) -> list[str]:
+        names = [self.name, self.name_ru, self.name_kk, *(self.aliases or [])]
+        return [n for n in names if n]

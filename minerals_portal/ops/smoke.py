@@ -1,0 +1,217 @@
+"""``make prod-smoke``: the production stack as processes, checked over HTTP, then fault drills.
+
+1. A fresh database is migrated and seeded; gunicorn (several workers), one
+   Celery worker and beat start against the local PostgreSQL and Redis.
+2. Checks: readiness, a page, a partner's API read with a token, an editor's
+   write through the API, and the derived views updated by the worker.
+3. Fault drills (``--no-faults`` skips them), each restoring the service:
+   Redis stopped; PostgreSQL restarted under gunicorn; a worker killed in the
+   middle of a refresh.
+Everything started is stopped at the end, whatever happened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+
+import psycopg
+import redis
+
+from . import services
+from .stack import PG, REDIS, Stack, log, recreate_database
+
+EXIM = "/api/v1/amounts/katpar-exim-interest-2025-11/"
+
+
+class Checks:
+    def __init__(self):
+        self.passed: list[str] = []
+
+    def ok(self, name: str) -> None:
+        self.passed.append(name)
+        log(f"ok   {name}")
+
+
+def token(stack: Stack, username: str, role: str | None = None) -> str:
+    if role:
+        script = (
+            "from django.contrib.auth.models import Group, User\n"
+            f"u, _ = User.objects.get_or_create(username={username!r})\n"
+            f"u.groups.add(*Group.objects.filter(name__in=[{role!r}, 'publisher']))\n"
+        )
+        stack.manage("shell", "-c", script)
+    out = stack.manage("create_api_token", username, "--name", "prod-smoke").stdout
+    return out.strip().splitlines()[-1]
+
+
+def financing_of_katpar(stack: Stack) -> float | None:
+    status, body, _ = stack.get("/api/v1/stats/committed-by-deposit/")
+    if status != 200:
+        return None
+    for row in json.loads(body)["results"]:
+        if row["deposit"]["slug"] == "severny-katpar":
+            return float(row["financing_usd"])
+    return None
+
+
+def patch_exim(stack: Stack, editor: str, value: int) -> tuple[int, float]:
+    auth = {"Authorization": f"Token {editor}"}
+    status, _, headers = stack.get(EXIM, headers=auth)
+    assert status == 200, f"editor cannot read the EXIM amount: {status}"
+    if headers.get("ETag"):
+        auth["If-Match"] = headers["ETag"]
+    started = time.monotonic()
+    status, body, _ = stack.request("PATCH", EXIM, {"value": str(value)}, headers=auth)
+    return status, time.monotonic() - started
+
+
+def smoke(stack: Stack, checks: Checks) -> tuple[str, str]:
+    status, body, _ = stack.wait_for(
+        lambda: (r := stack.get("/readyz"))[0] == 200 and r, 90, "/readyz reports ready"
+    )
+    assert json.loads(body)["status"] == "ready", body
+    checks.ok("readiness: database, migrations, broker and derived views ready")
+    status, body, headers = stack.get("/")
+    assert status == 200 and "Deal timeline" in body, status
+    assert "Content-Security-Policy" in headers or "content-security-policy" in headers
+    checks.ok("a page: the timeline renders with security headers")
+    partner = token(stack, "smoke-partner")
+    status, body, _ = stack.get("/api/v1/deals/", headers={"Authorization": f"Token {partner}"})
+    assert status == 200 and "katpar-kairakty-tungsten" in body, (status, body[:300])
+    status, _, _ = stack.request("PATCH", EXIM, {"value": "1"},
+                                 headers={"Authorization": f"Token {partner}"})  # fmt: skip
+    assert status == 403, f"a partner's write answered {status}"
+    checks.ok("partner token: API read 200, write refused 403")
+    editor = token(stack, "smoke-editor", role="editor")
+    assert financing_of_katpar(stack) == 900_000_000
+    status, _ = patch_exim(stack, editor, 950_000_000)
+    assert status == 200, f"editor write answered {status}"
+    stack.wait_for(lambda: financing_of_katpar(stack) == 950_000_000, 30,
+                   "the worker refreshes the views after the editor's write")  # fmt: skip
+    checks.ok("editor write through the API reaches the derived views via the worker")
+    return partner, editor
+
+
+def drill_redis_down(stack: Stack, checks: Checks, partner: str, editor: str) -> None:
+    services.stop_redis()
+    try:
+        assert stack.get("/")[0] == 200, "page failed with Redis down"
+        status, _, _ = stack.get("/api/v1/deals/", headers={"Authorization": f"Token {partner}"})
+        assert status == 200, f"API read answered {status} with Redis down"
+        status, body, _ = stack.get("/readyz")
+        assert status == 503 and json.loads(body)["checks"]["broker"]["ok"] is False, body
+        status, seconds = patch_exim(stack, editor, 960_000_000)
+        assert status == 200 and seconds < 2.0, f"write, Redis down: {status} in {seconds:.2f} s"
+    finally:
+        services.start_redis()
+    stack.wait_for(lambda: financing_of_katpar(stack) == 960_000_000, 90,
+                   "the pending refresh catches up after Redis returns")  # fmt: skip
+    stack.wait_for(lambda: stack.get("/readyz")[0] == 200, 60, "ready again")
+    checks.ok("Redis stopped: reads and writes answer, readiness 503, refresh caught up after")
+
+
+def drill_postgres_restart(stack: Stack, checks: Checks, partner: str) -> None:
+    assert stack.get("/")[0] == 200
+    services.restart_postgres()
+    auth = {"Authorization": f"Token {partner}"}
+    results = [stack.get(path, headers=auth)[0] for path in ["/", "/api/v1/deals/"] * 5]
+    failures = [s for s in results if s != 200]
+    assert len(failures) <= stack.workers and results[-4:] == [200] * 4, results
+    checks.ok(f"PostgreSQL restarted under gunicorn: {len(failures)} failed, then all answer")
+
+
+def drill_worker_killed(checks: Checks) -> None:
+    """Kill a worker mid-refresh on a large synthetic database; views stay whole."""
+    url = recreate_database("minerals_synthetic_fault")
+    stack = Stack(url, port=8391, redis_db=7)
+    redis.Redis.from_url(f"{REDIS}/7").flushdb()
+    stack.manage("migrate", "--noinput", "-v0")
+    script = "from deals import synthetic; synthetic.generate(amounts=400000)"
+    stack.manage("shell", "-c", script)
+    stack.manage("refresh_views")
+
+    def views():
+        with psycopg.connect(url) as conn:
+            return conn.execute(
+                "SELECT (SELECT count(*) FROM deals_committedbydeposit),"
+                " (SELECT sum(committed_usd) FROM deals_committedbydeposit),"
+                " (SELECT max(refreshed_at) FROM deals_viewrefresh)"
+            ).fetchone()
+
+    before = views()
+    bump = ("from deals.models import Amount; a = Amount.objects.filter(kind="
+            "'investment_commitment', restates__isnull=True).order_by('id').first(); "
+            "a.value += 1000; a.save()")  # fmt: skip
+    stack.manage("shell", "-c", bump)  # a write: a refresh is now owed
+    try:
+        stack.start_worker()  # at start it sees the owed refresh and enqueues it
+        with psycopg.connect(url, autocommit=True) as conn:
+            stack.wait_for(
+                lambda: conn.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE query ILIKE '%agg_amount_facts%' "
+                    "AND pid <> pg_backend_pid()"
+                ).fetchone(),
+                60,
+                "the refresh is running",
+            )
+        stack.stop_process("worker", sig=signal.SIGKILL)
+        log("worker killed in the middle of a refresh")
+        for _ in range(5):
+            assert views() == before, "views changed or emptied after a killed refresh"
+            time.sleep(0.5)
+        stack.start_worker()
+        stack.wait_for(lambda: views()[2] > before[2], 180, "a new worker completes the refresh")
+        after = views()
+        assert after[0] == before[0] and float(after[1]) == float(before[1]) + 1000, after
+        checks.ok("worker killed mid-refresh: old views intact, new worker completed it")
+    finally:
+        stack.stop()
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                ["minerals_synthetic_fault"],
+            )
+            conn.execute('DROP DATABASE IF EXISTS "minerals_synthetic_fault"')
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-faults", action="store_true", help="skip the fault drills")
+    args = parser.parse_args(argv)
+    services.ensure_up()
+    checks = Checks()
+    redis.Redis.from_url(f"{REDIS}/8").flushdb()
+    stack = Stack(recreate_database("minerals_smoke"))
+    try:
+        stack.prepare()
+        stack.start()
+        partner, editor = smoke(stack, checks)
+        if not args.no_faults:
+            drill_redis_down(stack, checks, partner, editor)
+            drill_postgres_restart(stack, checks, partner)
+    except AssertionError as exc:
+        log(f"FAIL {exc}")
+        for name in ("web", "worker", "beat"):
+            print(f"----- {name} log (last lines) -----\n{stack.logs(name)[-3000:]}")
+        return 1
+    finally:
+        stack.stop()
+        services.ensure_up()
+    if not args.no_faults:
+        try:
+            drill_worker_killed(checks)
+        except AssertionError as exc:
+            log(f"FAIL {exc}")
+            return 1
+        finally:
+            services.ensure_up()
+    log(f"prod-smoke OK ({len(checks.passed)} checks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

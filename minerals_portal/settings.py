@@ -1,0 +1,335 @@
+"""Settings read from the environment.
+
+With no ``DATABASE_URL`` the portal runs on an embedded SQLite file; with no
+``CELERY_BROKER_URL``/``REDIS_URL`` Celery tasks run eagerly in-process.
+``DJANGO_ENV=production`` switches on the production checks.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from minerals_portal.logs import logging_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower()
+PRODUCTION = DJANGO_ENV == "production"
+
+_DEV_SECRET = "dev-insecure-secret-key-change-me-only-for-local-development"
+SECRET_KEY = os.environ.get("SECRET_KEY") or os.environ.get("DJANGO_SECRET_KEY") or _DEV_SECRET
+if PRODUCTION and (
+    SECRET_KEY == _DEV_SECRET
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs a strong SECRET_KEY (at least 50 characters, "
+        "at least 5 distinct); generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+    )
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs ALLOWED_HOSTS: the comma-separated host names the "
+        "portal is reached at, e.g. ALLOWED_HOSTS=portal.example.org"
+    )
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    "pgtrigger",
+    "pghistory",
+    "deposits",
+    "deals",
+]
+
+MIDDLEWARE = [
+    "minerals_portal.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Probes answer here, before CommonMiddleware validates the Host header.
+    "minerals_portal.health.HealthProbeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changed what, and through which path (admin, API), for the history triggers.
+    "deals.history.context.HistoryContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "minerals_portal.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",  # {{ CSP_NONCE }} for an inline <script>
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "minerals_portal.wsgi.application"
+
+# --- Database -------------------------------------------------------------
+SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", BASE_DIR / "var" / "portal.sqlite3"))
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            # Persistent connections, checked before reuse: a PostgreSQL restart
+            # costs the next request a reconnect, not an error.
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the database is unreachable (readiness probe, requests).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+        )
+else:
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Languages ------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+if PRODUCTION:
+    # Served by the app itself behind the proxy, with hashed names and compression.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+
+LOGIN_URL = "admin:login"
+
+# --- Change history (django-pghistory; PostgreSQL triggers, see deals.history) ---
+# The event's own time, so the events of one transaction keep their order.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+
+# --- Seed data ------------------------------------------------------------
+SEED_DATASET = BASE_DIR / "deals" / "seed" / "dataset.yaml"
+
+# --- Celery ---------------------------------------------------------------
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL", "").strip() or os.environ.get("REDIS_URL", "").strip()
+)
+# No broker configured: run tasks in-process so the embedded default works anywhere.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+# Fail fast when the broker is down: a write must not wait on it (see deals.refresh_scheduling).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "max_retries": 0,  # publishing: fail at once, the refresh is recorded and caught up
+    "socket_timeout": 5,
+    "visibility_timeout": 600,  # an unacked refresh is redelivered after a worker dies
+}
+CELERY_BEAT_SCHEDULE = {
+    "catch-up-derived-views": {"task": "deals.tasks.catch_up_refresh", "schedule": 30.0},
+    "full-refresh-derived-views": {
+        "task": "deals.tasks.refresh_derived_views",
+        "schedule": float(os.environ.get("DERIVED_VIEWS_FULL_REFRESH_SECONDS", "3600")),
+    },
+}
+# Writes within this many seconds share one refresh.
+DERIVED_VIEWS_DEBOUNCE_SECONDS = float(os.environ.get("DERIVED_VIEWS_DEBOUNCE_SECONDS", "2"))
+# …and refreshes under a steady stream of writes start at most this often.
+DERIVED_VIEWS_MIN_INTERVAL_SECONDS = float(
+    os.environ.get("DERIVED_VIEWS_MIN_INTERVAL_SECONDS", "10")
+)
+
+# --- Cache -----------------------------------------------------------------
+# Shared by the API throttles; Redis when CACHE_URL or REDIS_URL names one.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip() or os.environ.get("REDIS_URL", "").strip()
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            # A Redis outage makes the cache miss instead of failing requests.
+            "BACKEND": "minerals_portal.common.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Partner API (/api/v1/, see minerals_portal.api) ------------------------
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/min").strip() or None
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "minerals_portal.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["minerals_portal.api.permissions.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["minerals_portal.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "minerals_portal.api.ordering.StableOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "minerals_portal.api.pagination.PagePagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "EXCEPTION_HANDLER": "minerals_portal.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "minerals_portal.api.schema.PortalAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kazakhstan critical-minerals deal portal API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "persistAuthorization": True,
+        "validatorUrl": None,
+    },
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementKindEnum": "deals.models.Agreement.Kind",
+        "AmountKindEnum": "deals.models.Amount.Kind",
+        "CompanyKindEnum": "deals.models.Company.Kind",
+        "EventKindEnum": "deals.models.Event.Kind",
+        "DepositKindEnum": "deposits.models.Deposit.Kind",
+        "PartyRoleEnum": "deals.models.AgreementParty.Role",
+        "DepositCommodityRoleEnum": "deposits.models.DepositCommodity.Role",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "minerals_portal.api.schema.document_errors_and_caching",
+    ],
+}
+
+# --- Security headers (every environment, so pages are built CSP-clean) ----
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script or style; an inline <script nonce="{{ CSP_NONCE }}"> is the one exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
+# --- Production hardening -------------------------------------------------
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Container and load-balancer probes speak plain HTTP to the process.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- Operations -------------------------------------------------------------
+# /readyz reports not ready when a derived view is older than this.
+READYZ_MAX_VIEW_AGE_SECONDS = int(os.environ.get("READYZ_MAX_VIEW_AGE_SECONDS", "7200"))
+
+# One JSON object per line in production, with the request id (see minerals_portal.logs).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'")
+# One line per request (method, path, status, duration) from RequestIdMiddleware.
+ACCESS_LOG = env_bool("ACCESS_LOG", PRODUCTION)
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO").strip().upper())

@@ -1,0 +1,110 @@
+"""ETag / Last-Modified: an unchanged answer costs a 304 and no serialization."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deals.models import Citation, ExchangeRate, Tombstone
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PATHS = [
+    "/api/v1/agreements/",
+    "/api/v1/agreements/?format=csv",
+    "/api/v1/deals/?q=tungsten",
+    "/api/v1/deposits/",
+    "/api/v1/tombstones/",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_repeat_request_with_the_etag_is_a_304(world, partner_client, path):
+    first = partner_client.get(path)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert first["Last-Modified"] and first["Cache-Control"] == "private, no-cache"
+    again = partner_client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag
+
+
+def test_a_detail_304(world, partner_client):
+    path = f"/api/v1/agreements/{world.agreement.slug}/"
+    etag = partner_client.get(path)["ETag"]
+    assert partner_client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_304_runs_no_serialization_queries(world, partner_client):
+    path = "/api/v1/agreements/"
+    etag = partner_client.get(path)["ETag"]
+    cache.clear()  # measure a full answer, not one served from the response cache
+    with CaptureQueriesContext(connection) as full:
+        partner_client.get(path)
+    with CaptureQueriesContext(connection) as cheap:
+        assert partner_client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    fetched = [q["sql"] for q in cheap.captured_queries if q["sql"].startswith('SELECT "deals_')]
+    assert fetched == [q for q in fetched if "apitoken" in q]  # no record was fetched
+    assert len(cheap) <= 5 < len(full)  # token, permissions (2), groups, data version
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda w: setattr(w.deal, "name", "Renamed deal") or w.deal.save(),  # a nested brief
+        lambda w: w.deal.deposits.remove(w.kairakty),  # a link table
+        lambda w: f.party(w.agreement, f.company(), stake=None),  # a nested row
+        lambda w: w.eur.delete(),  # a deletion
+        lambda w: w.draft_amount.delete(),  # a deletion partners never saw
+        lambda w: w.tks_party.delete(),  # a nested row
+        lambda w: w.summit.companies.clear(),  # links
+        lambda w: w.karaganda.delete(),  # a lookup row, links cascading away
+        lambda w: ExchangeRate.objects.all().delete(),  # changes usd_value
+        lambda w: Citation.objects.filter(object_id=w.agreement.pk).delete(),
+        lambda w: Tombstone.objects.create(resource="deals", object_id=1),
+    ],
+)
+def test_any_change_gives_a_new_etag(world, partner_client, change):
+    path = "/api/v1/agreements/"
+    etag = partner_client.get(path)["ETag"]
+    change(world)
+    response = partner_client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+def test_etags_differ_by_url_format_and_role(world, partner_client, editor_client):
+    etags = {
+        partner_client.get("/api/v1/agreements/")["ETag"],
+        partner_client.get("/api/v1/agreements/?format=csv")["ETag"],
+        partner_client.get("/api/v1/agreements/?kind=framework")["ETag"],
+        editor_client.get("/api/v1/agreements/")["ETag"],  # sees drafts
+    }
+    assert len(etags) == 4
+
+
+def test_if_modified_since_is_honoured(world, partner_client):
+    first = partner_client.get("/api/v1/deals/")
+    again = partner_client.get("/api/v1/deals/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+
+
+def test_errors_carry_no_etag(world, partner_client):
+    response = partner_client.get("/api/v1/agreements/?kind=nope")
+    assert response.status_code == 400 and not response.has_header("ETag")
+
+
+def test_a_repeated_request_is_served_from_the_response_cache_until_data_changes(
+    world, partner_client
+):
+    path = "/api/v1/agreements/"
+    first = partner_client.get(path).json()
+    with CaptureQueriesContext(connection) as again:
+        second = partner_client.get(path).json()
+    assert second == first
+    fetched = [q for q in again.captured_queries if q["sql"].startswith('SELECT "deals_agreement"')]
+    assert not fetched
+    world.agreement.title = "Renamed after caching"
+    world.agreement.save()
+    titles = [a["title"] for a in partner_client.get(path).json()["results"]]
+    assert "Renamed after caching" in titles

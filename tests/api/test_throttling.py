@@ -1,0 +1,61 @@
+"""Each token has its own request budget; past it, a 429 that says when to retry."""
+
+import os
+
+import pytest
+from django.test import override_settings
+
+from .conftest import assert_error, make_user, token_client
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(API_THROTTLE_RATE="3/min")
+def test_the_fourth_request_in_a_minute_is_a_429_with_retry_after(world, partner):
+    client = token_client(partner)
+    for _ in range(3):
+        assert client.get("/api/v1/deals/").status_code == 200
+    response = client.get("/api/v1/deals/")
+    error = assert_error(response, 429, "throttled")
+    wait = int(response["Retry-After"])
+    assert 0 < wait <= 60
+    assert error["retry_after"] == wait
+    assert "3/min" in error["message"] and f"Retry in {wait} seconds" in error["message"]
+
+
+@override_settings(API_THROTTLE_RATE="2/min")
+def test_budgets_are_per_token(world):
+    first, second = token_client(make_user("partner")), token_client(make_user("partner"))
+    for _ in range(2):
+        first.get("/api/v1/deals/")
+    assert first.get("/api/v1/deals/").status_code == 429
+    assert second.get("/api/v1/deals/").status_code == 200
+
+
+@override_settings(API_THROTTLE_RATE=None)
+def test_no_rate_means_no_limit(world, partner_client):
+    for _ in range(5):
+        assert partner_client.get("/api/v1/commodities/").status_code == 200
+
+
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # A Redis database of its own (the Celery tests use 9).
+        "LOCATION": os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/8"),
+    }
+}
+
+
+@pytest.mark.integration
+@override_settings(API_THROTTLE_RATE="2/min", CACHES=REDIS_CACHE)
+def test_the_budget_is_shared_through_redis(world, partner):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = token_client(partner)
+    for _ in range(2):
+        assert client.get("/api/v1/deals/").status_code == 200
+    assert client.get("/api/v1/deals/").status_code == 429
+    assert any(key for key in cache._cache.get_client().keys("*throttle_api_token*"))
+    cache.clear()

@@ -1,0 +1,50 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ARTICLES_DIR = Path(
+    os.environ.get("SEED_ARTICLES_DIR", Path(settings.BASE_DIR).parent / "shared" / "seeds")
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database's default: no citation backstop at commit.
+
+    The factories insert published records without citations, and Django checks
+    deferred constraints at the end of every test. The backstop (deals migration
+    0009) stays in force everywhere else; tests/editorial switches it on to test it.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            cursor.execute(f"ALTER DATABASE {name} SET deals.skip_citation_check = 'on'")
+        connection.close()  # new connections start with the database's default
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (the local-memory cache outlives tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def articles_dir() -> Path:
+    assert ARTICLES_DIR.is_dir(), (
+        f"The source articles are expected in {ARTICLES_DIR} (set SEED_ARTICLES_DIR)"
+    )
+    return ARTICLES_DIR
+
+
+@pytest.fixture
+def seeded(db):
+    """The real seed dataset, loaded through the management command's code path."""
+    from deals.seed.loader import load_dataset, read_dataset
+
+    return load_dataset(read_dataset(settings.SEED_DATASET))

@@ -1,0 +1,72 @@
+"""docker-compose.yml stays true to the code: everything it runs exists in the project."""
+
+import importlib
+import shlex
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.management import get_commands
+from django.urls import resolve
+
+ROOT = Path(settings.BASE_DIR)
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def argv(command):
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def check_command(words):
+    """Assert that a command line names only things the project provides."""
+    if words[:2] == ["sh", "-c"]:
+        for part in words[2].split("&&"):
+            check_command(shlex.split(part))
+        return
+    program = words[0]
+    if program == "python" and words[1] == "manage.py":
+        assert words[2] in get_commands(), f"no management command {words[2]!r}"
+    elif program == "python" and words[1] == "-c":
+        for url in [w.strip("'\"") for w in words[2].split("'") if w.startswith("http")]:
+            path = "/" + url.split("/", 3)[3]
+            resolve(path)
+    elif program == "gunicorn":
+        module, _, attr = words[1].partition(":")
+        assert hasattr(importlib.import_module(module), attr)
+    elif program == "celery":
+        app = importlib.import_module(words[words.index("-A") + 1])
+        assert hasattr(app, "celery_app")
+        assert words[words.index("-A") + 2] in {"worker", "beat", "inspect"}
+    elif program in {"pg_isready", "redis-cli", "redis-server", "CMD"}:
+        pass
+    else:
+        raise AssertionError(f"unexpected program {program!r} in docker-compose.yml")
+
+
+def test_stack_has_web_worker_beat_postgres_and_redis():
+    assert {"web", "worker", "beat", "db", "redis"} <= set(SERVICES)
+    assert SERVICES["db"]["image"].startswith("postgres:")
+    assert SERVICES["redis"]["image"].startswith("redis:")
+    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata"}
+
+
+def test_every_command_and_healthcheck_names_something_that_exists():
+    checked = 0
+    for name, service in SERVICES.items():
+        if "command" in service and name not in {"db", "redis"}:
+            check_command(argv(service["command"]))
+            checked += 1
+        test = service.get("healthcheck", {}).get("test")
+        if test:
+            words = argv(test)
+            check_command(words[1:] if words[0] in {"CMD", "CMD-SHELL"} else words)
+            checked += 1
+    assert checked >= 7
+
+
+def test_image_is_built_from_the_projects_dockerfile():
+    assert (ROOT / "Dockerfile").is_file()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = dockerfile.split("CMD", 1)[1].strip()
+    check_command(yaml.safe_load(cmd))
