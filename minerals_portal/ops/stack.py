@@ -72,11 +72,15 @@ class Stack:
         self._secret = secrets.token_urlsafe(64)
         return self._secret
 
-    def manage(self, *args: str, check=True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check,
-            capture_output=True, text=True,
-        )  # fmt: skip
+    def manage(self, *args: str, check=True, timeout=600) -> subprocess.CompletedProcess:
+        """Run a management command in the stack's environment; never wait forever."""
+        try:
+            return subprocess.run(
+                [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check,
+                capture_output=True, text=True, timeout=timeout,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError(f"manage.py {args[0]} took over {timeout} s") from exc
 
     def prepare(self) -> None:
         log(f"migrate, collectstatic and load the seed into {self.database.rsplit('/', 1)[-1]}")
