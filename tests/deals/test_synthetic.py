@@ -38,9 +38,7 @@ def test_generation_is_linear_and_leaves_every_rule_in_force(bench_named):
     assert Amount.objects.count() == sizes["amounts"] == 20_000
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'"
-        )
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'")
         assert cursor.fetchone()[0] == 0, "a table's triggers were left switched off"
 
     party = AgreementParty.objects.filter(role="investor").select_related("agreement").first()
