@@ -109,10 +109,31 @@ WATCHED_M2M = (
 )
 
 
+def _is_draft(instance) -> bool:
+    state = getattr(instance, "publication", None)
+    return state is not None and state != "published"
+
+
 def _on_write(sender, raw=False, using="default", **kwargs) -> None:
     if raw:  # fixture loading: the loader requests its own refresh
         return
     request_refresh(using=using)
+
+
+def _on_save(sender, instance, created=False, raw=False, using="default", **kwargs) -> None:
+    """The views count published records only: a new draft changes none of them.
+
+    An update always refreshes, since what the record was before is not known here.
+    """
+    if created and _is_draft(instance):
+        return
+    _on_write(sender, raw=raw, using=using)
+
+
+def _on_delete(sender, instance, using="default", **kwargs) -> None:
+    if _is_draft(instance):  # a draft never reached the views
+        return
+    _on_write(sender, using=using)
 
 
 def connect_signals() -> None:
@@ -121,8 +142,8 @@ def connect_signals() -> None:
 
     for label in WATCHED_MODELS:
         model = apps.get_model(label)
-        post_save.connect(_on_write, sender=model, dispatch_uid=f"refresh-save-{label}")
-        post_delete.connect(_on_write, sender=model, dispatch_uid=f"refresh-delete-{label}")
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"refresh-save-{label}")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"refresh-delete-{label}")
     for label, field in WATCHED_M2M:
         through = apps.get_model(label)._meta.get_field(field).remote_field.through
         m2m_changed.connect(_on_write, sender=through, dispatch_uid=f"refresh-m2m-{label}-{field}")

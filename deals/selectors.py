@@ -10,7 +10,9 @@ loads its records in a fixed number of queries.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -169,10 +171,11 @@ class Group:
 class Timeline:
     form: TimelineFilterForm
     page: object = None
-    groups: list[Group] = field(default_factory=list)
+    groups: Callable[[], list[Group]] | list[Group] = field(default_factory=list)
     count: int = 0
     committed_usd: Decimal = Decimal(0)
     undated_agreements: int = 0
+    cache_key: str = ""
 
 
 def _filtered(request, form: TimelineFilterForm):
@@ -238,7 +241,9 @@ def timeline(request, data) -> Timeline:
     paginator = Paginator(range(count), PAGE_SIZE)
     result.page = paginator.get_page(request.GET.get("page"))
     result.count = count
-    result.groups = _groups(page_rows)
+    result.cache_key = key
+    # Loaded only when the template renders the entries, not when their cached HTML is used.
+    result.groups = functools.partial(_groups, page_rows)
     return result
 
 

@@ -16,8 +16,10 @@ SQL, ``QuerySet.update`` without ``updated_at``) are the one blind spot.
 
 import datetime as dt
 import hashlib
+import time
 from functools import cache as memoize
 
+import psycopg
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
@@ -84,12 +86,35 @@ def _stamp_column(model) -> str | None:
 
 def data_version(published_only: bool = False) -> tuple[str, dt.datetime | None]:
     """(fingerprint, latest change time) of everything the API serves, in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(published_only))
-        row = cursor.fetchone()
+    sql = _fingerprint_sql(published_only)
+    if connection.vendor == "postgresql":
+        row = _fetch_prepared(sql)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
     stamps = [_as_datetime(value) for value in row]
     latest = max((s for s in stamps if s is not None), default=None)
     return hashlib.sha256(repr(row).encode()).hexdigest(), latest
+
+
+def _fetch_prepared(sql: str):
+    """Run the fingerprint as a server-side prepared statement.
+
+    Planning its few dozen sub-selects costs more than running them (about 6 ms
+    against 2 ms), and every API answer and page asks for it. Django's psycopg
+    cursors bind parameters client-side, which cannot prepare; a plain psycopg
+    cursor on the same connection can, and with persistent connections the plan
+    is made once per connection.
+    """
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, prepare=True)
+        row = cursor.fetchone()
+    if connection.queries_logged:  # counted like any query (debug pages, query-count tests)
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return row
 
 
 def _as_datetime(value):

@@ -13,7 +13,8 @@ PARTNER = "partner"
 EDITOR = "editor"
 ANALYST = "analyst"
 ROLE_GROUPS = (PARTNER, EDITOR, ANALYST)
-DRAFT_READERS = (EDITOR, ANALYST)
+PUBLISHER = "publisher"
+DRAFT_READERS = (EDITOR, ANALYST, PUBLISHER)
 
 WRITE_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 

@@ -81,6 +81,18 @@ def test_no_task_is_queued_when_the_transaction_rolls_back(real_broker, world):
     assert queued_messages(real_broker) == 1
 
 
+def test_a_new_draft_queues_nothing_and_publishing_it_queues_one(real_broker, world):
+    empty_queue(real_broker)
+    draft = f.amount(world["deal"], value=44, publication="draft")
+    assert queued_messages(real_broker) == 0, "the views hold published records only"
+    draft.delete()
+    assert queued_messages(real_broker) == 0
+    published = f.amount(world["deal"], value=45, publication="draft")
+    published.publication = "published"
+    published.save()
+    assert queued_messages(real_broker) == 1
+
+
 def test_a_burst_of_200_writes_queues_at_most_a_few_refreshes(real_broker, world):
     empty_queue(real_broker)
     before = RefreshState.objects.get().write_version
