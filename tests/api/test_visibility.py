@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import assert_error, results, slugs
+from .conftest import assert_error, make_user, results, slugs, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,8 @@ def test_editors_see_drafts_marked_as_such(world, editor_client):
 
 def test_analysts_see_drafts_too(world, analyst_client):
     assert world.draft_deal.slug in slugs(analyst_client.get("/api/v1/deals/"))
+
+
+def test_a_publisher_alone_sees_the_drafts_it_must_review(world):
+    publisher = token_client(make_user("publisher"))
+    assert world.draft_deal.slug in slugs(publisher.get("/api/v1/deals/"))
