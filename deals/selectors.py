@@ -40,9 +40,9 @@ from .models import (
     Agreement,
     AgreementParty,
     Amount,
-    CommittedByPeriod,
     Company,
     Event,
+    TimelineTotals,
 )
 
 PAGE_SIZE = 50
@@ -232,10 +232,11 @@ def timeline(request, data) -> Timeline:
     result = Timeline(form=form)
     if not form.is_valid():
         return result
-    key = _cache_key(request, form)
+    version = data_version(published_only=not shows_drafts(request))[0]
+    key = _cache_key(request, form, version)
     cached = cache.get(key)
     if cached is None:
-        cached = _compute(request, form, request.GET.get("page"))
+        cached = _compute(request, form, request.GET.get("page"), version)
         cache.set(key, cached, CACHE_SECONDS)
     count, page_rows, result.committed_usd, result.undated_agreements = cached
     paginator = Paginator(range(count), PAGE_SIZE)
@@ -250,25 +251,57 @@ def timeline(request, data) -> Timeline:
 CACHE_SECONDS = 300
 
 
-def _cache_key(request, form) -> str:
+def _cache_key(request, form, version: str) -> str:
     """Keyed on the data fingerprint the API uses too: any change visible to this reader
     (and only those) makes a fresh computation."""
-    version = data_version(published_only=not shows_drafts(request))[0]
     params = sorted((k, str(v)) for k, v in form.cleaned_data.items() if v not in (None, ""))
     raw = repr((version, shows_drafts(request), params, request.GET.get("page", "1")))
     return "timeline:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _compute(request, form, page_number):
-    """Counts, the page's (kind, id, date, precision) rows, committed total, undated count."""
-    agreements, amounts, events = _filtered(request, form)
-    undated = agreements.filter(d__isnull=True).count()
-    parts = {
+def _dated(agreements, amounts, events) -> dict:
+    return {
         "agreement": agreements.filter(d__isnull=False),
         "amount": amounts.filter(d__isnull=False),
         "event": events.filter(d__isnull=False),
     }
-    counts = {tag: qs.count() for tag, qs in parts.items()}
+
+
+def public_totals() -> dict:
+    """The unfiltered public timeline's counts and committed total (``TimelineTotals``)."""
+    form = TimelineFilterForm({})
+    form.is_valid()
+    agreements, amounts, events = _filtered(None, form)
+    counts = {tag: qs.count() for tag, qs in _dated(agreements, amounts, events).items()}
+    return {
+        "agreements": counts["agreement"],
+        "amounts": counts["amount"],
+        "events": counts["event"],
+        "undated_agreements": agreements.filter(d__isnull=True).count(),
+        "committed_usd": committed_total(amounts),
+    }
+
+
+def _stored_totals(request, form, version: str):
+    """The refresh's counts if they describe exactly this data (unfiltered, public)."""
+    if form.has_filters() or shows_drafts(request):
+        return None
+    return TimelineTotals.objects.filter(data_version=version).first()
+
+
+def _compute(request, form, page_number, version: str):
+    """Counts, the page's (kind, id, date, precision) rows, committed total, undated count."""
+    agreements, amounts, events = _filtered(request, form)
+    parts = _dated(agreements, amounts, events)
+    stored = _stored_totals(request, form, version)
+    if stored is not None:
+        counts = {"agreement": stored.agreements, "amount": stored.amounts,
+                  "event": stored.events}  # fmt: skip
+        undated, committed = stored.undated_agreements, stored.committed_usd
+    else:
+        counts = {tag: qs.count() for tag, qs in parts.items()}
+        undated = agreements.filter(d__isnull=True).count()
+        committed = committed_total(amounts)
     paginator = Paginator(range(sum(counts.values())), PAGE_SIZE)
     page = paginator.get_page(page_number)
     wanted = page.number * PAGE_SIZE
@@ -278,10 +311,6 @@ def _compute(request, form, page_number):
             newest = qs.order_by("-d", "-pk").values_list("pk", "d", "p")[:wanted]
             rows += [(tag, pk, d, p) for pk, d, p in newest]
     rows.sort(key=lambda r: (-_as_ordinal(r[2]), r[0], -r[1]))
-    if form.has_filters() or shows_drafts(request):
-        committed = committed_total(amounts)
-    else:  # everything published: the derived view already holds the answer
-        committed = CommittedByPeriod.objects.aggregate(total=Sum("committed_usd"))["total"]
     shown = rows[page.start_index() - 1 : page.end_index()]
     page_rows = [(tag, pk, _as_date(d), p) for tag, pk, d, p in shown]
     return paginator.count, page_rows, committed or Decimal(0), undated

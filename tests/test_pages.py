@@ -125,6 +125,27 @@ def test_timeline_is_cached_until_a_change_its_reader_can_see(client, seeded):
     assert a.title in client.get(reverse("home")).content.decode()
 
 
+def test_unfiltered_counts_come_from_the_refresh_only_while_they_describe_the_data(client, seeded):
+    from django.db.models import F
+
+    from deals.models import Event, TimelineTotals
+    from deals.selectors import public_totals
+
+    refresh_now()
+    live = public_totals()
+    entries = live["agreements"] + live["amounts"] + live["events"]
+    assert f"{entries} entries" in client.get(reverse("home")).content.decode()
+    # While the data is the one the refresh counted, its counts are used as they are...
+    TimelineTotals.objects.update(events=F("events") + 1000)
+    cache.clear()
+    assert f"{entries + 1000} entries" in client.get(reverse("home")).content.decode()
+    # ...and after a change the public can see, the page counts live again.
+    Event.objects.create(title="Fresh public event", slug="fresh-public-event", kind="other",
+                         on="2026-03-01", on_precision="day", publication="published")  # fmt: skip
+    body = client.get(reverse("home")).content.decode()
+    assert f"{entries + 1} entries" in body and "Fresh public event" in body
+
+
 def get_cached(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

@@ -7,6 +7,7 @@ from .aggregates import (
     DealPipeline,
     MonthlyActivity,
     RefreshState,
+    TimelineTotals,
     ViewRefresh,
 )
 from .agreements import Agreement, AgreementParty, Deal
@@ -37,6 +38,7 @@ __all__ = [
     "Ownership",
     "Publication",
     "RefreshState",
+    "TimelineTotals",
     "Source",
     "Tombstone",
     "ViewRefresh",

@@ -152,6 +152,27 @@ class MonthlyActivity(Derived):
         constraints = [models.UniqueConstraint(fields=["month"], name="agg_month_unique")]
 
 
+class TimelineTotals(Derived):
+    """The unfiltered public timeline's counts, as of the data version they were taken at.
+
+    Counting every published agreement, amount and event costs more than the
+    rest of the timeline page; the page uses these counts while ``data_version``
+    still equals the live data version (nothing visible changed since), and
+    counts live otherwise.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    data_version = models.CharField(max_length=64)
+    agreements = models.PositiveIntegerField(default=0)
+    amounts = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+    undated_agreements = models.PositiveIntegerField(default=0)
+    committed_usd = _money()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="timeline_totals_one")]
+
+
 class ViewRefresh(models.Model):
     """When each derived view was last rebuilt, how long it took and how many rows it has."""
 

@@ -52,7 +52,7 @@ class Event(Publishable, Versioned, Timestamped):
     class Meta:
         ordering = ["on", "title"]
         indexes = [
-            models.Index(fields=["on"], name="event_on_idx"),
+            models.Index(fields=["on", "id"], name="event_on_idx"),
             models.Index(fields=["updated_at", "id"], name="event_sync_idx"),
         ]
         constraints = [

@@ -74,7 +74,8 @@ class Amount(Publishable, Versioned, Timestamped):
     class Meta:
         ordering = ["as_of", "slug"]
         indexes = [
-            models.Index(fields=["as_of"], name="amount_as_of_idx"),
+            # The timeline's newest-first page: (as_of, id) read backwards, no sort.
+            models.Index(fields=["as_of", "id"], name="amount_as_of_idx"),
             models.Index(fields=["updated_at", "id"], name="amount_sync_idx"),
         ]
         constraints = [
