@@ -80,6 +80,7 @@ bench: install services
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_views --sizes $(BENCH_SIZES)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_api
 
 # The production stack as processes (gunicorn, Celery worker, beat) on a fresh database,
 # checked over HTTP, then the fault drills (Redis stopped, PostgreSQL restarted, worker killed).

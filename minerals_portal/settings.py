@@ -251,10 +251,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["minerals_portal.api.permissions.RolePermission"],
     "DEFAULT_THROTTLE_CLASSES": ["minerals_portal.api.throttling.TokenRateThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["minerals_portal.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "minerals_portal.api.filters.PortalFilterBackend",
         "minerals_portal.api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "minerals_portal.api.pagination.PagePagination",

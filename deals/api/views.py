@@ -7,6 +7,7 @@ from rest_framework import mixins, viewsets
 
 from deposits.models import Commodity, Deposit
 from minerals_portal.api.pagination import FeedCursorPagination
+from minerals_portal.api.rows import PlainRowsMixin
 from minerals_portal.api.viewsets import (
     PortalViewSetMixin,
     ReadOnlyFeed,
@@ -41,6 +42,7 @@ from ..models import (
 )
 from . import serializers as s
 from .editorial import HistoryMixin, VersionedETagMixin, VersionedWritesMixin
+from .rows import AgreementRows
 
 NAME_COLUMNS = [(n, n) for n in ("slug", "name", "name_ru", "name_kk", "aliases")]
 
@@ -173,7 +175,7 @@ class DealViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyResource):
 @extend_schema_view(
     **written(s.AgreementWriteSerializer, s.AgreementDetailSerializer, AGREEMENT_EXAMPLE)
 )
-class AgreementViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
+class AgreementViewSet(HistoryMixin, VersionedWritesMixin, PlainRowsMixin, WritableFeed):
     """Agreements (memoranda, SPAs, offtakes…) with their parties; editors may write them."""
 
     queryset = Agreement.objects.all()
@@ -185,6 +187,7 @@ class AgreementViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
     ordering = ["updated_at", "id"]
     ordering_fields = ["updated_at", "created_at"]
     csv_filename = "agreements"
+    list_rows = AgreementRows()  # the list and CSV without a serializer per agreement
     csv_columns = [
         ("slug", "slug"),
         ("title", "title"),

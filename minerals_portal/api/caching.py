@@ -50,6 +50,9 @@ VERSIONED = [
 ]
 
 
+PREPARE_ONLY_WHEN_ASKED = 2**31
+
+
 @memoize
 def _fingerprint_sql(published_only: bool = False) -> str:
     """One SELECT of index-only maxima; ``published_only`` ignores draft rows.
@@ -88,30 +91,74 @@ def data_version(published_only: bool = False) -> tuple[str, dt.datetime | None]
     """(fingerprint, latest change time) of everything the API serves, in one query."""
     sql = _fingerprint_sql(published_only)
     if connection.vendor == "postgresql":
-        row = _fetch_prepared(sql)
+        row = fetch_prepared(sql)
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql)
             row = cursor.fetchone()
+    return version_of(row)
+
+
+def version_of(row) -> tuple[str, dt.datetime | None]:
+    """(fingerprint, latest change time) from the values the fingerprint query selects."""
+    row = tuple(row)
     stamps = [_as_datetime(value) for value in row]
     latest = max((s for s in stamps if s is not None), default=None)
     return hashlib.sha256(repr(row).encode()).hexdigest(), latest
 
 
-def _fetch_prepared(sql: str):
-    """Run the fingerprint as a server-side prepared statement.
+def fingerprint_columns(published_only: bool = False) -> str:
+    """The fingerprint query's select list, for a query that fetches it alongside other things.
 
-    Planning its few dozen sub-selects costs more than running them (about 6 ms
-    against 2 ms), and every API answer and page asks for it. Django's psycopg
-    cursors bind parameters client-side, which cannot prepare; a plain psycopg
-    cursor on the same connection can, and with persistent connections the plan
-    is made once per connection.
+    ``version_of`` turns the selected values into the version; the API token
+    look-up reads the published-only version this way (see ``remember_data_version``).
+    """
+    return _fingerprint_sql(published_only).removeprefix("SELECT ")
+
+
+# Where a request keeps a data version fetched earlier in it: (published_only, version).
+_REMEMBERED = "_portal_data_version"
+
+
+def remember_data_version(request, published_only: bool, version) -> None:
+    """Let the request's conditional GET use ``version`` instead of asking again.
+
+    A version read earlier in the same request (before any record was read) is
+    as good as one read just before serializing: the ETag never claims newer
+    data than the answer holds.
+    """
+    setattr(request, _REMEMBERED, (published_only, version))
+
+
+def request_data_version(request, published_only: bool):
+    remembered = getattr(request, _REMEMBERED, None)
+    if remembered is not None and remembered[0] == published_only:
+        return remembered[1]
+    return data_version(published_only)
+
+
+def fetch_prepared(sql: str, params=None, many: bool = False):
+    """Run ``sql`` (``%s`` placeholders) as a server-side prepared statement; its first row
+    (with ``many``, all its rows).
+
+    Used for the fingerprint and the API token look-up, which every API answer
+    and page ask for. Planning the fingerprint's few dozen sub-selects costs more
+    than running them (about 2.5 ms against 0.5 ms on 100k agreements). Django's
+    psycopg cursors bind parameters client-side, which cannot prepare; a plain
+    psycopg cursor on the same connection can, and with persistent connections
+    the plan is made once per connection.
     """
     connection.ensure_connection()
     started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, prepare=True)
-        row = cursor.fetchone()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django opens connections with prepared statements switched off, which makes
+        # psycopg ignore ``prepare=True`` too. A threshold no query reaches prepares
+        # what asks for it (this) and nothing else: Django's cursors never prepare.
+        raw.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        row = cursor.fetchall() if many else cursor.fetchone()
     if connection.queries_logged:  # counted like any query (debug pages, query-count tests)
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
     return row
@@ -128,7 +175,10 @@ def _as_datetime(value):
 
 
 def _plain(value):
-    """DRF's ReturnDict/ReturnList without their serializer, so they can be cached."""
+    """DRF's ReturnDict/ReturnList without their serializer, so they can be cached.
+
+    A response whose ``plain_data`` is true holds only plain dicts and lists already.
+    """
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -156,11 +206,16 @@ class ConditionalGetMixin:
             return Response(data)
         response = build_response()
         if response.status_code == 200 and isinstance(response, Response):
-            cache.set(key, _plain(response.data), self.RESPONSE_CACHE_SECONDS)
+            data = response.data
+            cache.set(
+                key,
+                data if getattr(response, "plain_data", False) else _plain(data),
+                self.RESPONSE_CACHE_SECONDS,
+            )
         return response
 
     def conditional(self, request, build_response):
-        fingerprint, latest = data_version(published_only=not self.show_drafts)
+        fingerprint, latest = request_data_version(request, published_only=not self.show_drafts)
         variant = "|".join(
             [
                 fingerprint,

@@ -10,7 +10,8 @@ booleans are ``true``/``false``.
 import csv
 from collections.abc import Iterable, Iterator
 
-from rest_framework.renderers import BaseRenderer
+import orjson
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 LIST_SEPARATOR = "; "
 
@@ -69,3 +70,37 @@ class CSVRenderer(BaseRenderer):
             keys = list(items[0]) if items else []
             columns = [(key, key) for key in keys]
         return "".join(csv_lines(columns, items)).encode(self.charset)
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's JSON, written by orjson: the same text, several times faster on a full page.
+
+    Whatever orjson does not know natively (datetimes, decimals, lazy strings…)
+    goes through DRF's own encoder, so it reads exactly as before; U+2028/U+2029
+    are escaped as DRF escapes them. Indented output (``; indent=``), and data
+    orjson refuses (an integer wider than 64 bits, a non-string key), are left to
+    ``JSONRenderer``. Two differences remain, in values the API does not hold: a
+    float below 1e-4 reads ``1e-7`` rather than ``1e-07`` (the same number), and
+    NaN or infinity becomes ``null`` where DRF's strict renderer would fail.
+    """
+
+    OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        fallback = (
+            data is None
+            or self.ensure_ascii
+            or not self.compact
+            or self.get_indent(accepted_media_type, renderer_context or {}) is not None
+        )
+        if not fallback:
+            try:
+                text = orjson.dumps(data, default=self.encoder_class().default, option=self.OPTIONS)
+            except orjson.JSONEncodeError:
+                pass
+            else:
+                if b"\xe2\x80\xa8" in text or b"\xe2\x80\xa9" in text:
+                    text = text.replace(b"\xe2\x80\xa8", b"\\u2028")
+                    text = text.replace(b"\xe2\x80\xa9", b"\\u2029")
+                return text
+        return super().render(data, accepted_media_type, renderer_context)
