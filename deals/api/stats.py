@@ -5,7 +5,7 @@ authentication (the public dashboard draws its charts from them); they are
 throttled like every endpoint. Each answer says when its view was refreshed.
 """
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -35,6 +35,17 @@ def rows(model):
     return result
 
 
+def stat_response(view_name: str) -> type[serializers.Serializer]:
+    """The answer's shape: one object (``list`` alone would document an array of them)."""
+    fields = {
+        "view": serializers.CharField(),
+        "refreshed_at": serializers.DateTimeField(allow_null=True),
+        "results": serializers.ListField(child=serializers.DictField()),
+    }
+    serializer = type(f"Stat_{view_name}", (serializers.Serializer,), fields)
+    return extend_schema_serializer(many=False)(serializer)
+
+
 def stat_viewset(view_name: str, model):
     class StatViewSet(viewsets.ViewSet):
         permission_classes = [AllowAny]
@@ -44,14 +55,7 @@ def stat_viewset(view_name: str, model):
             summary=f"Derived view {view_name}",
             description=(model.__doc__ or "").strip()
             + "\n\nAggregates of published records, in USD; readable without authentication.",
-            responses=inline_serializer(
-                f"Stat_{view_name}",
-                {
-                    "view": serializers.CharField(),
-                    "refreshed_at": serializers.DateTimeField(allow_null=True),
-                    "results": serializers.ListField(child=serializers.DictField()),
-                },
-            ),
+            responses=stat_response(view_name),
         )
         def list(self, request):
             refresh = ViewRefresh.objects.filter(name=view_name).first()

@@ -8,6 +8,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from .viewsets import PortalViewSetMixin
+
 GUIDE = """
 JSON (and CSV) about Kazakhstan's critical-minerals deals: deposits, commodities,
 companies, deals, agreements with their parties, amounts, the events timeline
@@ -140,6 +142,8 @@ class PortalAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        if not isinstance(self.view, PortalViewSetMixin):
+            return parameters  # e.g. the stats views: no ETags, no CSV
         if self.method == "GET" and getattr(self.view, "action", None) in ("list", "retrieve"):
             parameters.append(
                 OpenApiParameter(
@@ -174,6 +178,11 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+# YYYY, YYYY-MM or YYYY-MM-DD with a year from 0001 and a real month and day number.
+LOOSE_DATE_PATTERN = (
+    r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+)
 LOOSE_DATE = {
     "type": "object",
     "description": "A date known to the day, month or year; `date` is the period's first day.",
@@ -197,7 +206,7 @@ class LooseDateFieldScheme(OpenApiSerializerFieldExtension):
             "oneOf": [
                 {
                     "type": "string",
-                    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                    "pattern": LOOSE_DATE_PATTERN,
                     "description": "YYYY, YYYY-MM or YYYY-MM-DD",
                     "example": "2026-02",
                 },
@@ -229,7 +238,11 @@ def _error_response(status: str) -> dict:
 
 
 def document_errors_and_caching(result, generator, request, public):
-    """Postprocessing hook: the guide, the error shape on every operation, ETag headers."""
+    """Postprocessing hook: the guide, the error shape on every operation, ETag headers.
+
+    304 and the ETag headers go only on operations that take ``If-None-Match``
+    (lists and details; not history, not the stats views).
+    """
     result["info"]["description"] = GUIDE.strip()
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():
@@ -249,7 +262,11 @@ def document_errors_and_caching(result, generator, request, public):
                     }
                 },
             )
-            if method == "get":
+            conditional = any(
+                parameter.get("name") == "If-None-Match"
+                for parameter in operation.get("parameters", [])
+            )
+            if method == "get" and conditional:
                 responses.setdefault(
                     "304", {"description": "Not modified: the If-None-Match ETag still holds."}
                 )

@@ -4,7 +4,7 @@ from functools import cached_property
 from itertools import islice
 
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -44,8 +44,26 @@ class PortalViewSetMixin(ConditionalGetMixin):
         return can_see_drafts(self.request.user)
 
     # --- request checks --------------------------------------------------
+    unrenderable_format = None
+
+    def perform_content_negotiation(self, request, force=False):
+        """Answer JSON for now when the format asked for is one this action cannot render.
+
+        DRF refuses such a format (``?format=`` or a URL suffix: ``/agreements/x.5/``
+        is slug ``x`` in format ``5``) with a 404 before it authenticates or checks
+        permissions, so a partner's write could be a 404 instead of the 403 every
+        write by a read-only role gets. The 404 stays, raised after those checks.
+        """
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as exc:
+            self.unrenderable_format = exc
+            return super().perform_content_negotiation(request, force=True)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if self.unrenderable_format is not None:
+            raise self.unrenderable_format
         self.check_query_params(request)
 
     def allowed_query_params(self) -> set[str]:
@@ -105,9 +123,6 @@ class PortalViewSetMixin(ConditionalGetMixin):
     # --- reading ---------------------------------------------------------
     def list(self, request, *args, **kwargs):
         return self.conditional(request, self._list)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.conditional(request, self._retrieve)
 
     def _list(self):
         queryset = self.filter_queryset(self.get_queryset())
@@ -189,19 +204,31 @@ class WriteMixin:
         return self.detail_serializer_class(fresh, context=self.get_serializer_context()).data
 
 
-class ReadOnlyResource(PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class DetailMixin:
+    """A detail URL, answered with conditional GET like the list.
+
+    Kept apart from ``PortalViewSetMixin``: the router gives a resource a detail
+    URL whenever its view set has ``retrieve``, and a list-only feed (tombstones)
+    must not get one.
+    """
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional(request, self._retrieve)
+
+
+class ReadOnlyResource(DetailMixin, PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = PagePagination
 
 
-class ReadOnlyFeed(PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyFeed(DetailMixin, PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = FeedCursorPagination
 
 
-class WritableResource(WriteMixin, PortalViewSetMixin, viewsets.ModelViewSet):
+class WritableResource(WriteMixin, DetailMixin, PortalViewSetMixin, viewsets.ModelViewSet):
     pagination_class = PagePagination
 
 
-class WritableFeed(WriteMixin, PortalViewSetMixin, viewsets.ModelViewSet):
+class WritableFeed(WriteMixin, DetailMixin, PortalViewSetMixin, viewsets.ModelViewSet):
     """A cursor-paginated resource that editors may also write."""
 
     pagination_class = FeedCursorPagination

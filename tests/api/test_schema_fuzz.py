@@ -1,0 +1,390 @@
+"""Schemathesis over the whole ``/api/v1/`` schema, as a partner and as an editor.
+
+The schema is read from the WSGI application itself (no server, no network) and
+every operation it documents is called with generated requests: valid ones and
+deliberately invalid ones (negative data generation, and the coverage phase's
+boundary values, wrong types and undocumented methods), from a fixed seed so a
+CI run is repeatable. The data is the cited seed dataset plus a little sync
+history (tombstones). Path parameters and the slugs a write body names are aimed
+partly at records that exist, so requests reach real records and real writes
+instead of stopping at "not found".
+
+Every answer must
+
+* not be a server error,
+* have a status code, content type, body and headers that the schema documents,
+* and, for a partner's token, refuse every documented write with 403.
+"""
+
+import itertools
+
+import hypothesis
+import pytest
+import schemathesis
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from django.test import Client
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import TestPhase
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from minerals_portal.api.tokens import issue_token
+
+from .conftest import make_user
+
+SEED = 20251106
+MAX_EXAMPLES = 12  # per operation and role in the fuzzing phase; coverage cases come on top
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": SEED,
+        "generation": {
+            "mode": "all",  # positive and negative data
+            "max-examples": MAX_EXAMPLES,
+            "deterministic": True,
+            "database": "none",  # no example database: every run starts from the seed alone
+            "with-security-parameters": False,  # the token comes from the test, below
+        },
+        "phases": {
+            "examples": {"enabled": True},
+            "coverage": {"enabled": True},
+            "fuzzing": {"enabled": True},
+        },
+    }
+)
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=CONFIG)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# --- real records to aim at -------------------------------------------------------------
+
+# The model behind each resource's detail URL, and the field its path parameter names.
+RESOURCES = {
+    "deposits": ("deposits.Deposit", "slug"),
+    "commodities": ("deposits.Commodity", "slug"),
+    "companies": ("deals.Company", "slug"),
+    "deals": ("deals.Deal", "slug"),
+    "agreements": ("deals.Agreement", "slug"),
+    "parties": ("deals.AgreementParty", "pk"),
+    "amounts": ("deals.Amount", "slug"),
+    "events": ("deals.Event", "slug"),
+    "sources": ("deals.Source", "slug"),
+    "tombstones": ("deals.Tombstone", "slug"),  # a list only; aimed at should a detail appear
+}
+# Write-body fields that name another record by slug.
+BODY_REFERENCES = {
+    "deal": "deals.Deal",
+    "agreement": "deals.Agreement",
+    "company": "deals.Company",
+    "held_via": "deals.Company",
+    "investor": "deals.Company",
+    "deposit": "deposits.Deposit",
+    "restates": "deals.Amount",
+    "deposits": "deposits.Deposit",
+    "commodities": "deposits.Commodity",
+}
+
+# Filled from the database once the seed is loaded (see ``seeded_tokens``) and read while
+# the tests run. Explicit examples and coverage cases are built while collecting, before
+# any data exists; ``aim_at_stored_record`` points those at stored records instead.
+STORED: dict[str, list[str]] = {}
+
+
+def existing(label: str, field: str = "slug") -> list[str]:
+    return STORED.get(f"{label}.{field}", [])
+
+
+def remember_stored_records():
+    labels = set(RESOURCES.values()) | {(label, "slug") for label in BODY_REFERENCES.values()}
+    for label, field in labels:
+        values = apps.get_model(label)._base_manager.order_by("pk").values_list(field, flat=True)
+        STORED[f"{label}.{field}"] = [str(value) for value in values]
+
+
+def path_parameter_of(path: str) -> tuple[str, str, str] | None:
+    """(model label, model field, parameter name) of a detail path such as /deals/{slug}/."""
+    parts = path.strip("/").split("/")  # api, v1, <resource>, {slug}, ...
+    if len(parts) < 4 or parts[2] not in RESOURCES:
+        return None
+    label, field = RESOURCES[parts[2]]
+    return label, field, parts[3].strip("{}")
+
+
+def or_existing(value, label: str, field: str = "slug"):
+    """The generated value, or one naming a stored record."""
+    stored = existing(label, field)
+    if not stored or not isinstance(value, str | int):
+        return st.just(value)
+    return st.one_of(st.just(value), st.sampled_from(stored))
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    target = path_parameter_of(context.operation.path)
+    if target is None or not isinstance(path_parameters, dict):
+        return st.just(path_parameters)
+    label, field, name = target
+    if name not in path_parameters:
+        return st.just(path_parameters)
+    return or_existing(path_parameters[name], label, field).map(
+        lambda value: {**path_parameters, name: value}
+    )
+
+
+def _reference(value, label):
+    stored = existing(label)
+    if not stored:
+        return st.just(value)
+    if isinstance(value, list):
+        return st.just(value) | st.lists(st.sampled_from(stored), max_size=3)
+    return or_existing(value, label)
+
+
+@schema.hook
+def flatmap_body(context, body):
+    if not isinstance(body, dict):
+        return st.just(body)
+    fields = {
+        name: _reference(value, BODY_REFERENCES[name])
+        for name, value in body.items()
+        if name in BODY_REFERENCES
+    }
+    parties = body.get("parties")
+    if isinstance(parties, list) and all(isinstance(party, dict) for party in parties):
+        fields["parties"] = st.tuples(
+            *(
+                st.fixed_dictionaries(
+                    {
+                        name: _reference(value, BODY_REFERENCES[name])
+                        if name in ("company", "held_via")
+                        else st.just(value)
+                        for name, value in party.items()
+                    }
+                )
+                for party in parties
+            )
+        ).map(list)
+    if not fields:
+        return st.just(body)
+    return st.fixed_dictionaries(fields).map(lambda chosen: {**body, **chosen})
+
+
+def aim_at_stored_record(case, turn: int):
+    """Point a collected case (an example or a coverage case) at stored records.
+
+    Those cases are built while collecting, before any data exists, so their
+    path parameter and the slugs their body names are made up: every write
+    would stop at "not found" before its body is validated and saved. A valid
+    path or body gets stored records instead (a different one each turn); a
+    case that is about its path parameter, or negative in it, keeps its own.
+    """
+    meta = case.meta
+    if meta is None or meta.phase.name == TestPhase.FUZZING:
+        return  # the flatmap hooks above already aim fuzzed cases
+    if positive(meta, ParameterLocation.PATH) and not about(meta, ParameterLocation.PATH):
+        target = path_parameter_of(case.operation.path)
+        if target is not None and target[2] in (case.path_parameters or {}):
+            label, field, name = target
+            case.path_parameters = {
+                **case.path_parameters,
+                name: stored_instead(case.path_parameters[name], label, turn, field),
+            }
+    if positive(meta, ParameterLocation.BODY) and isinstance(case.body, dict):
+        case.body = with_stored_references(case.body, turn)
+
+
+def positive(meta, location) -> bool:
+    component = meta.components.get(location)
+    return component is not None and component.mode == GenerationMode.POSITIVE
+
+
+def about(meta, location) -> bool:
+    return getattr(meta.phase.data, "parameter_location", None) == location
+
+
+def stored_instead(value, label: str, turn: int, field: str = "slug"):
+    stored = existing(label, field)
+    if not stored or str(value) in stored:
+        return value
+    return stored[turn % len(stored)]
+
+
+def with_stored_references(body: dict, turn: int) -> dict:
+    body = dict(body)
+    for offset, (name, label) in enumerate(BODY_REFERENCES.items()):
+        value = body.get(name)
+        if isinstance(value, str):
+            body[name] = stored_instead(value, label, turn + offset)
+        elif isinstance(value, list):
+            body[name] = [stored_instead(v, label, turn + offset + i) for i, v in enumerate(value)]
+    if isinstance(body.get("parties"), list):
+        body["parties"] = [
+            with_stored_references(party, turn + i) if isinstance(party, dict) else party
+            for i, party in enumerate(body["parties"])
+        ]
+    return body
+
+
+# --- data and tokens --------------------------------------------------------------------
+
+
+def add_sync_history():
+    """Tombstones as the portal leaves them: a deletion, and an agreement withdrawn twice."""
+    from deals.models import Agreement, Amount
+
+    unreferenced = Amount.objects.filter(publication="published", restatements__isnull=True)
+    unreferenced.order_by("pk").first().delete()
+    agreement = Agreement.objects.filter(publication="published").order_by("pk").first()
+    for state in ("withdrawn", "published", "withdrawn", "published"):
+        agreement.publication = state
+        agreement.save()
+
+
+@pytest.fixture(scope="module")
+def seeded_tokens(django_db_setup, django_db_blocker):
+    """The seed dataset and one token per role, loaded once for the module.
+
+    They live in a transaction that is rolled back at the end of the module;
+    each test's own ``db`` transaction nests inside it (a savepoint), so what
+    one operation's writes change is undone before the next operation.
+    """
+    from deals.seed.loader import load_dataset, read_dataset
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_dataset(read_dataset(django_settings.SEED_DATASET))
+            add_sync_history()
+            keys = {role: issue_token(make_user(role))[1] for role in ("partner", "editor")}
+            remember_stored_records()
+            yield keys
+        finally:
+            STORED.clear()
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def connection_kept_across_requests():
+    """As Django's test client does: a request's end must not close the test's connection.
+
+    (The WSGI handler closes it when it is in a transaction, which a test always is.)
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api(seeded_tokens, db, connection_kept_across_requests, settings):
+    """Calls a case with a role's token; the fuzzer's volume is not throttled."""
+    settings.API_THROTTLE_RATE = "100000/min"
+    turns = itertools.count()
+
+    def call(case, role):
+        aim_at_stored_record(case, next(turns))
+        headers = {"Authorization": f"Token {seeded_tokens[role]}"}
+        return case.call_and_validate(headers=headers, checks=CHECKS)
+
+    return call
+
+
+def unroutable(response) -> bool:
+    """A 404 from the catch-all: the path matched no resource, so no view (and no permission)."""
+    if response.status_code != 404:
+        return False
+    return response.json()["error"]["message"].startswith("No API resource at")
+
+
+# One operation's generated requests share the test's transaction (rolled back after it).
+SHARED_FIXTURES = hypothesis.settings(
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture]
+)
+
+
+@schema.parametrize()
+@SHARED_FIXTURES
+def test_partner(case, api):
+    response = api(case, "partner")
+    method = case.method.upper()
+    if method not in WRITE_METHODS:
+        return
+    sent = f"A partner's {method} {response.request.url} answered {response.status_code}"
+    if method == case.operation.method.upper():
+        # A documented write: refused for the role, whatever the request holds.
+        assert response.status_code == 403 or unroutable(response), (
+            f"{sent}, not 403: {response.text[:500]}"
+        )
+    else:
+        # The coverage phase also tries methods the path does not document (405 or 403).
+        assert 400 <= response.status_code < 500, f"{sent}: {response.text[:500]}"
+
+
+@schema.parametrize()
+@SHARED_FIXTURES
+def test_editor(case, api):
+    api(case, "editor")
+
+
+# --- what the fuzzing found, pinned ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_write_to_an_unknown_api_path_is_a_json_404_not_a_csrf_page():
+    # The catch-all answered POSTs with the CSRF middleware's HTML 403.
+    client = Client(enforce_csrf_checks=True)  # as for any client that is not a test
+    response = client.post("/api/v1/deals/%C2%84/history/a-0/revert/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_partner_write_is_a_403_whatever_format_it_names(partner_client, editor_client):
+    # A format the action cannot render was a 404 before the permission check: "x.5" is
+    # slug "x" in format "5" (DRF's format suffixes), and writes render no CSV.
+    assert partner_client.put("/api/v1/agreements/x.5/", {}).status_code == 403
+    assert partner_client.post("/api/v1/agreements/?format=csv", {}).status_code == 403
+    assert editor_client.put("/api/v1/agreements/x.5/", {}).status_code == 404  # still no format
+
+
+@pytest.mark.django_db
+def test_tombstones_are_a_list_without_detail_urls(partner_client):
+    from deals.models import Tombstone
+
+    # Two tombstones may share a slug (a record withdrawn twice): a detail URL was a 500.
+    for _ in range(2):
+        Tombstone.objects.create(resource="agreements", object_id=1, slug="withdrawn-twice")
+    response = partner_client.get("/api/v1/tombstones/withdrawn-twice/")
+    assert response.status_code == 404
+    assert "/api/v1/tombstones/{slug}/" not in schema.raw_schema["paths"]
+
+
+def test_the_stats_views_are_documented_as_the_one_object_they_answer():
+    ok = schema["/api/v1/stats/deal-pipeline/"]["GET"].definition.raw["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Stat_deal_pipeline"
+    }
+    parameters = schema["/api/v1/stats/deal-pipeline/"]["GET"].definition.raw.get("parameters", [])
+    assert not {"format", "If-None-Match"} & {p["name"] for p in parameters}  # no CSV, no ETag
