@@ -227,9 +227,17 @@ class ConditionalGetMixin:
         )
         etag = '"' + hashlib.sha256(variant.encode()).hexdigest()[:40] + '"'
         last_modified = int(latest.timestamp()) if latest else None
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        # ``If-None-Match: *`` asks whether the record exists at all: answer only once known.
+        wildcard = request.headers.get("If-None-Match", "").strip() == "*"
+        response = (
+            None
+            if wildcard
+            else get_conditional_response(request, etag=etag, last_modified=last_modified)
+        )
         if response is None:
             response = self._cached_response(etag, build_response)
+            if wildcard and response.status_code == 200:
+                response = get_conditional_response(request, etag=etag) or response
         if response.status_code in (200, 304):
             response["ETag"] = etag
             if last_modified is not None:

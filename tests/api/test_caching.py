@@ -36,6 +36,13 @@ def test_a_detail_304(world, partner_client):
     assert partner_client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+def test_a_wildcard_if_none_match_is_a_304_only_for_a_record_that_exists(world, partner_client):
+    existing = f"/api/v1/agreements/{world.agreement.slug}/"
+    assert partner_client.get(existing, HTTP_IF_NONE_MATCH="*").status_code == 304
+    missing = partner_client.get("/api/v1/agreements/no-such-agreement/", HTTP_IF_NONE_MATCH="*")
+    assert missing.status_code == 404 and missing.json()
+
+
 def test_a_304_runs_no_serialization_queries(world, partner_client):
     path = "/api/v1/agreements/"
     etag = partner_client.get(path)["ETag"]
