@@ -148,6 +148,9 @@ def fetch_prepared(sql: str, params=None, many: bool = False):
     psycopg cursor on the same connection can, and with persistent connections
     the plan is made once per connection.
     """
+    # Django health-checks a persistent connection when it opens its own cursor; this
+    # plain cursor must ask too, or the first query after a database restart fails.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     started = time.monotonic()
     raw = connection.connection

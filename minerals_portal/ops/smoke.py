@@ -120,7 +120,8 @@ def drill_postgres_restart(stack: Stack, checks: Checks, partner: str) -> None:
     auth = {"Authorization": f"Token {partner}"}
     results = [stack.get(path, headers=auth)[0] for path in ["/", "/api/v1/deals/"] * 5]
     failures = [s for s in results if s != 200]
-    assert len(failures) <= stack.workers and results[-4:] == [200] * 4, results
+    # One request at a time: at most the one in flight when the server went away may fail.
+    assert len(failures) <= 1 and results[-4:] == [200] * 4, results
     checks.ok(f"PostgreSQL restarted under gunicorn: {len(failures)} failed, then all answer")
 
 
