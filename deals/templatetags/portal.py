@@ -50,3 +50,11 @@ def cite(sources, obj, field=""):
         ((c.pk, _("source %(n)s") % {"n": c.number}, c.number) for c in citations),
     )  # fmt: skip
     return format_html("<sup>{}</sup>", links)
+
+
+@register.simple_tag
+def timeline_groups(groups):
+    """The timeline's sections and entries (built in Python: see ``deals.timeline_html``)."""
+    from deals.timeline_html import render_groups
+
+    return render_groups(groups)
