@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from .models import RefreshState
+from .models import Publication, RefreshState
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ WATCHED_M2M = (
 
 def _is_draft(instance) -> bool:
     state = getattr(instance, "publication", None)
-    return state is not None and state != "published"
+    return state is not None and state != Publication.PUBLISHED
 
 
 def _on_write(sender, raw=False, using="default", **kwargs) -> None:

@@ -11,9 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .models import Publication
 from .templatetags.portal import big_money, localized, stake
-
-PUBLISHED = "published"
 
 
 class _Urls:
@@ -30,7 +29,7 @@ class _Urls:
 
 def _when(e, tag: str, record) -> SafeString:
     draft = ""
-    if record.publication != PUBLISHED:
+    if record.publication != Publication.PUBLISHED:
         draft = format_html(' <span class="draft">{}</span>', record.get_publication_display())
     return format_html(
         '<p class="when"><time datetime="{}">{}</time> · <span class="tag">{}</span>{}</p>',
