@@ -19,7 +19,7 @@ from decimal import Decimal
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, Prefetch, Sum, When
+from django.db.models import Case, CharField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +44,7 @@ from .models import (
     Event,
     TimelineTotals,
 )
+from .templatetags.portal import localized_name
 
 PAGE_SIZE = 50
 
@@ -88,10 +89,7 @@ class TimelineFilterForm(forms.Form):
         Company, required=False, label=_("Company"), help_text=_("name in any script")
     )
     include_subsidiaries = forms.BooleanField(required=False, label=_("with subsidiaries"))
-    commodity = forms.ModelChoiceField(
-        Commodity.objects.order_by("name"), to_field_name="slug", required=False,
-        label=_("Commodity"), empty_label=_("any commodity"),
-    )  # fmt: skip
+    commodity = forms.ChoiceField(required=False, label=_("Commodity"))
     country = forms.CharField(
         required=False, max_length=60, label=_("Host country"),
         help_text=_("ISO code, e.g. KZ"),
@@ -106,6 +104,16 @@ class TimelineFilterForm(forms.Form):
     )  # fmt: skip
     date_from = forms.CharField(required=False, label=_("From"), help_text="YYYY, YYYY-MM, …")
     date_to = forms.CharField(required=False, label=_("To"), help_text="YYYY, YYYY-MM, …")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once per form (a model choice field reads them again to render), named in
+        # the interface language.
+        commodities = Commodity.objects.order_by("name").values("slug", "name", "name_ru",
+                                                                "name_kk")  # fmt: skip
+        self.fields["commodity"].choices = [("", _("any commodity"))] + [
+            (row["slug"], localized_name(row)) for row in commodities
+        ]
 
     def clean_country(self):
         value = self.cleaned_data["country"].strip().upper()
@@ -135,9 +143,11 @@ class TimelineFilterForm(forms.Form):
         """The filters shared by the three filter sets, in their own vocabulary."""
         data = self.cleaned_data
         params = {}
-        for name in ("deposit", "company", "commodity"):
+        for name in ("deposit", "company"):
             if data.get(name):
                 params[name] = data[name].slug
+        if data.get("commodity"):
+            params["commodity"] = data["commodity"]
         if data.get("include_subsidiaries"):
             params["include_subsidiaries"] = "true"
         if data.get("country"):
@@ -265,18 +275,27 @@ def _dated(agreements, amounts, events) -> dict:
     }
 
 
+STORED_PAGES = 5  # the unfiltered timeline's first pages are kept by the refresh
+
+
 def public_totals() -> dict:
-    """The unfiltered public timeline's counts and committed total (``TimelineTotals``)."""
+    """The unfiltered public timeline's counts, committed total and first pages' entries.
+
+    Stored as ``TimelineTotals`` by the derived-view refresh.
+    """
     form = TimelineFilterForm({})
     form.is_valid()
     agreements, amounts, events = _filtered(None, form)
-    counts = {tag: qs.count() for tag, qs in _dated(agreements, amounts, events).items()}
+    parts = _dated(agreements, amounts, events)
+    counts = {tag: qs.count() for tag, qs in parts.items()}
+    newest = _newest(parts, counts, STORED_PAGES * PAGE_SIZE)
     return {
         "agreements": counts["agreement"],
         "amounts": counts["amount"],
         "events": counts["event"],
         "undated_agreements": agreements.filter(d__isnull=True).count(),
         "committed_usd": committed_total(amounts),
+        "newest": [[tag, pk, _as_date(d).isoformat(), p] for tag, pk, d, p in newest],
     }
 
 
@@ -287,28 +306,50 @@ def _stored_totals(request, form, version: str):
     return TimelineTotals.objects.filter(data_version=version).first()
 
 
+def _newest(parts: dict, counts: dict, wanted: int) -> list[tuple]:
+    """The first ``wanted`` (kind, id, date, precision) rows of the timeline, newest first.
+
+    One round trip: each kind's newest rows come down its own date index; the
+    three short lists are merged here.
+    """
+    newest = [
+        qs.annotate(tag=Value(tag, output_field=CharField()))
+        .order_by("-d", "-pk")
+        .values_list("tag", "pk", "d", "p")[:wanted]
+        for tag, qs in parts.items()
+        if counts[tag]
+    ]
+    rows = list(newest[0].union(*newest[1:], all=True)) if newest else []
+    rows.sort(key=lambda r: (-_as_ordinal(r[2]), r[0], -r[1]))
+    return rows[:wanted]
+
+
 def _compute(request, form, page_number, version: str):
-    """Counts, the page's (kind, id, date, precision) rows, committed total, undated count."""
-    agreements, amounts, events = _filtered(request, form)
-    parts = _dated(agreements, amounts, events)
+    """Counts, the page's (kind, id, date, precision) rows, committed total, undated count.
+
+    The unfiltered public timeline takes all of it from ``TimelineTotals`` while that
+    describes the live data (its first pages included); anything else is read live.
+    """
     stored = _stored_totals(request, form, version)
     if stored is not None:
         counts = {"agreement": stored.agreements, "amount": stored.amounts,
                   "event": stored.events}  # fmt: skip
         undated, committed = stored.undated_agreements, stored.committed_usd
     else:
+        agreements, amounts, events = _filtered(request, form)
+        parts = _dated(agreements, amounts, events)
         counts = {tag: qs.count() for tag, qs in parts.items()}
         undated = agreements.filter(d__isnull=True).count()
         committed = committed_total(amounts)
     paginator = Paginator(range(sum(counts.values())), PAGE_SIZE)
     page = paginator.get_page(page_number)
     wanted = page.number * PAGE_SIZE
-    rows = []
-    for tag, qs in parts.items():
-        if counts[tag]:
-            newest = qs.order_by("-d", "-pk").values_list("pk", "d", "p")[:wanted]
-            rows += [(tag, pk, d, p) for pk, d, p in newest]
-    rows.sort(key=lambda r: (-_as_ordinal(r[2]), r[0], -r[1]))
+    if stored is not None and min(wanted, paginator.count) <= len(stored.newest):
+        rows = stored.newest
+    else:
+        if stored is not None:
+            parts = _dated(*_filtered(request, form))
+        rows = _newest(parts, counts, wanted)
     shown = rows[page.start_index() - 1 : page.end_index()]
     page_rows = [(tag, pk, _as_date(d), p) for tag, pk, d, p in shown]
     return paginator.count, page_rows, committed or Decimal(0), undated
@@ -324,33 +365,64 @@ def _as_ordinal(day) -> int:
     return _as_date(day).toordinal()
 
 
-def _load(rows):
+_NAMES = ("slug", "name", "name_ru", "name_kk")
+
+
+def _named(relation: str) -> list[str]:
+    return [f"{relation}__{column}" for column in _NAMES]
+
+
+def _load(rows) -> dict[str, dict[int, dict]]:
+    """The shown records as plain rows with their related names, in four queries.
+
+    Plain rows, not model instances: building a few hundred instances (records,
+    deals, parties, companies) cost more than the queries themselves.
+    """
     ids = {"agreement": [], "amount": [], "event": []}
     for tag, pk, _d, _p in rows:
         ids[tag].append(pk)
-    parties = Prefetch("parties", queryset=AgreementParty.objects.select_related("company"))
-    loaded = {
-        "agreement": Agreement.objects.filter(pk__in=ids["agreement"])
-        .select_related("deal")
-        .prefetch_related(parties),
-        "amount": with_usd(Amount.objects.filter(pk__in=ids["amount"])).select_related(
-            "deal", "investor"
-        ),
-        "event": Event.objects.filter(pk__in=ids["event"]).select_related("deal"),
-    }
-    return {tag: {o.pk: o for o in qs} if ids[tag] else {} for tag, qs in loaded.items()}
+    loaded = {tag: {} for tag in ids}
+    if ids["agreement"]:
+        agreements = Agreement.objects.filter(pk__in=ids["agreement"]).order_by()
+        for row in agreements.values(
+            "pk", "title", "kind", "status", "publication", *_named("deal")
+        ):
+            loaded["agreement"][row["pk"]] = {**row, "parties": []}
+        parties = AgreementParty.objects.filter(agreement__in=ids["agreement"])
+        for row in parties.order_by("agreement_id", "-stake", "company__name").values(
+            "agreement_id", "role", "stake", *_named("company")
+        ):
+            loaded["agreement"][row["agreement_id"]]["parties"].append(row)
+    if ids["amount"]:
+        amounts = Amount.objects.filter(pk__in=ids["amount"]).order_by()
+        for row in amounts.values(
+            "pk", "kind", "qualifier", "value", "currency", "publication", "restates_id",
+            *_named("deal"), *_named("investor"),
+        ):  # fmt: skip
+            loaded["amount"][row["pk"]] = row
+    if ids["event"]:
+        events = Event.objects.filter(pk__in=ids["event"]).order_by()
+        for row in events.values(
+            "pk", "title", "kind", "description", "end_on", "end_on_precision", *_named("deal")
+        ):
+            loaded["event"][row["pk"]] = row
+    return loaded
 
 
 def _groups(rows) -> list[Group]:
     objects = _load(rows)
     groups: list[Group] = []
+    period = None
     for tag, pk, day, precision in rows:
         if isinstance(day, str):
             day = dt.date.fromisoformat(day[:10])
         date = LooseDate(day, precision)
-        label = str(day.year) if precision == "year" else str(LooseDate(day, "month"))
-        if not groups or groups[-1].label != label:
-            groups.append(Group(label))
+        this = (day.year,) if precision == "year" else (day.year, day.month)
+        if this != period:  # a section per month (or year); formatting the label costs
+            period = this
+            label = str(day.year) if len(this) == 1 else str(LooseDate(day.replace(day=1), "month"))
+            if not groups or groups[-1].label != label:
+                groups.append(Group(label))
         groups[-1].entries.append(Entry(tag, objects[tag][pk], date))
     return groups
 

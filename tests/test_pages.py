@@ -146,6 +146,57 @@ def test_unfiltered_counts_come_from_the_refresh_only_while_they_describe_the_da
     assert f"{entries + 1} entries" in body and "Fresh public event" in body
 
 
+def entries_html(body: str) -> str:
+    """The timeline's sections (everything between the summary and the pager)."""
+    start = body.index('<section class="month"')
+    return body[start : body.rindex("</section>")]
+
+
+def test_unfiltered_first_pages_come_from_the_refresh_and_match_a_live_read(
+    client, seeded, monkeypatch
+):
+    from deals import selectors
+    from deals.models import TimelineTotals
+
+    grow(30)  # three pages
+    monkeypatch.setattr(selectors, "STORED_PAGES", 1)
+    refresh_now()
+    stored = TimelineTotals.objects.get()
+    assert len(stored.newest) == selectors.PAGE_SIZE
+    from_refresh = [entries_html(get(client, "/", page=n)[0].content.decode()) for n in (1, 2)]
+    # A live read (the refresh describes other data) shows exactly the same entries.
+    TimelineTotals.objects.update(data_version="stale")
+    live = [entries_html(get(client, "/", page=n)[0].content.decode()) for n in (1, 2)]
+    assert from_refresh == live
+    # The stored entries are what page 1 shows; page 2 lies beyond them and is read live.
+    TimelineTotals.objects.update(data_version=stored.data_version, newest=stored.newest[::-1])
+    first = entries_html(get(client, "/")[0].content.decode())
+    assert first != from_refresh[0] and first.count("<article") == selectors.PAGE_SIZE
+    assert entries_html(get(client, "/", page=2)[0].content.decode()) == from_refresh[1]
+
+
+def test_timeline_filters_are_labelled_described_and_errors_announced(client, seeded):
+    import re
+
+    body = client.get(reverse("home"), {"country": "Kazakhstan", "commodity": "tungsten"})
+    text = body.content.decode()
+    ids = set(re.findall(r'\sid="([^"]+)"', text))
+    for control in re.findall(r"<(?:input|select)[^>]*>", text):
+        for target in re.findall(r'aria-describedby="([^"]+)"', control):
+            assert set(target.split()) <= ids, f"{control} points at text not on the page"
+    country = re.search(r'<input[^>]*name="country"[^>]*>', text).group(0)
+    assert 'aria-invalid="true"' in country and 'value="Kazakhstan"' in country
+    assert 'id="id_country_error"' in text and "ISO code, e.g. KZ" in text
+    assert re.search(r'<label for="id_commodity">Commodity:</label>', text)
+    assert '<option value="tungsten" selected>Tungsten</option>' in text
+
+
+def test_timeline_commodity_choices_follow_the_interface_language(client, seeded):
+    client.cookies["django_language"] = "ru"
+    body = client.get(reverse("home")).content.decode()
+    assert '<option value="tungsten">Вольфрам</option>' in body
+
+
 def get_cached(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

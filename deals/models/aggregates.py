@@ -153,12 +153,12 @@ class MonthlyActivity(Derived):
 
 
 class TimelineTotals(Derived):
-    """The unfiltered public timeline's counts, as of the data version they were taken at.
+    """The unfiltered public timeline's counts and first pages, as of a data version.
 
     Counting every published agreement, amount and event costs more than the
-    rest of the timeline page; the page uses these counts while ``data_version``
-    still equals the live data version (nothing visible changed since), and
-    counts live otherwise.
+    rest of the timeline page; the page uses these counts and entries while
+    ``data_version`` still equals the live data version (nothing visible changed
+    since), and reads live otherwise.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
@@ -168,6 +168,10 @@ class TimelineTotals(Derived):
     events = models.PositiveIntegerField(default=0)
     undated_agreements = models.PositiveIntegerField(default=0)
     committed_usd = _money()
+    newest = models.JSONField(
+        default=list, blank=True,
+        help_text="The first pages' entries, newest first: [kind, id, ISO date, precision].",
+    )  # fmt: skip
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="timeline_totals_one")]

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from minerals_portal.common.form_html import render_fields
 from minerals_portal.common.models import plain_number
 
 register = template.Library()
@@ -18,6 +19,13 @@ def localized(obj) -> str:
     lang = (get_language() or "en")[:2]
     name = getattr(obj, f"name_{lang}", "") if lang != "en" else ""
     return name or getattr(obj, "name", "") or str(obj)
+
+
+def localized_name(row: dict, prefix: str = "") -> str:
+    """As ``localized``, for a row of values (``{prefix}name``, ``{prefix}name_ru`` …)."""
+    lang = (get_language() or "en")[:2]
+    name = row.get(f"{prefix}name_{lang}", "") if lang != "en" else ""
+    return name or row[f"{prefix}name"] or ""
 
 
 @register.filter
@@ -50,6 +58,12 @@ def cite(sources, obj, field=""):
         ((c.pk, _("source %(n)s") % {"n": c.number}, c.number) for c in citations),
     )  # fmt: skip
     return format_html("<sup>{}</sup>", links)
+
+
+@register.simple_tag
+def filter_fields(form):
+    """A filter form's fields (written out in Python: see ``common.form_html``)."""
+    return render_fields(form)
 
 
 @register.simple_tag
