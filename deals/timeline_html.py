@@ -25,6 +25,12 @@ class _Writer:
     def __init__(self):
         self._prefix = {}
         self._dates = {}
+        # Translated once per page (and outside f-strings, where makemessages looks).
+        self.words = {
+            "agreement": esc(_("Agreement")), "money": esc(_("Money")), "event": esc(_("Event")),
+            "deal": esc(_("Deal")), "from": esc(_("from")),
+            "restates": esc(_("restates an earlier figure")),
+        }  # fmt: skip
 
     def url(self, name: str, slug: str) -> str:
         if name not in self._prefix:
@@ -34,6 +40,11 @@ class _Writer:
     def name(self, row: dict, relation: str) -> str:
         return esc(localized_name(row, f"{relation}__"))
 
+    @staticmethod
+    def label(choices, value: str) -> str:
+        """A choice's label in the interface language, escaped."""
+        return esc(str(choices(value).label))
+
     def date(self, date: LooseDate) -> str:
         """``<time>`` for a loose date; a page repeats few dates, so each is formatted once."""
         if date not in self._dates:
@@ -41,10 +52,11 @@ class _Writer:
         return self._dates[date]
 
     def when(self, e, tag: str, record: dict) -> str:
+        """The date line; ``tag`` is escaped already."""
         draft = ""
         if record["publication"] != Publication.PUBLISHED:
-            draft = f' <span class="draft">{esc(Publication(record["publication"]).label)}</span>'
-        tag = f'<span class="tag">{esc(tag)}</span>'
+            draft = f' <span class="draft">{self.label(Publication, record["publication"])}</span>'
+        tag = f'<span class="tag">{tag}</span>'
         return f'<p class="when">{self.date(e.date)} · {tag}{draft}</p>'
 
     def agreement(self, e) -> str:
@@ -54,16 +66,19 @@ class _Writer:
         if a["parties"]:
             parties = "; ".join(
                 f'<a href="{self.url("company-detail", p["company__slug"])}">'
-                f"{self.name(p, 'company')}</a> ({esc(AgreementParty.Role(p['role']).label)}"
+                f"{self.name(p, 'company')}</a> ({self.label(AgreementParty.Role, p['role'])}"
                 f"{esc(', ' + stake(p['stake'])) if p['stake'] is not None else ''})"
                 for p in a["parties"]
             )
             meta = f'<p class="meta">{parties}</p>'
-        kind, status = Agreement.Kind(a["kind"]).label, Agreement.Status(a["status"]).label
+        kind, status = (
+            self.label(Agreement.Kind, a["kind"]),
+            self.label(Agreement.Status, a["status"]),
+        )
         return (
-            f'<article class="entry agreement">{self.when(e, _("Agreement"), a)}'
+            f'<article class="entry agreement">{self.when(e, self.words["agreement"], a)}'
             f'<h3><a href="{deal_url}#agreement-{a["pk"]}">{esc(a["title"])}</a></h3>'
-            f"<p>{esc(kind)}, {esc(status)} · {esc(_('Deal'))}: "
+            f"<p>{kind}, {status} · {self.words['deal']}: "
             f'<a href="{deal_url}">{self.name(a, "deal")}</a></p>{meta}</article>'
         )
 
@@ -72,18 +87,18 @@ class _Writer:
         deal_url = self.url("deal-detail", m["deal__slug"])
         investor = ""
         if m["investor__slug"]:
+            investor_url = self.url("company-detail", m["investor__slug"])
             investor = (
-                f' · {esc(_("from"))} <a href="{self.url("company-detail", m["investor__slug"])}">'
-                f"{self.name(m, 'investor')}</a>"
+                f' · {self.words["from"]} <a href="{investor_url}">{self.name(m, "investor")}</a>'
             )
-        restates = f" · {esc(_('restates an earlier figure'))}" if m["restates_id"] else ""
-        qualifier = Amount.Qualifier(m["qualifier"]).label
+        restates = f" · {self.words['restates']}" if m["restates_id"] else ""
+        qualifier = self.label(Amount.Qualifier, m["qualifier"])
         return (
-            f'<article class="entry amount">{self.when(e, _("Money"), m)}'
-            f'<h3><a href="{deal_url}#amount-{m["pk"]}">{esc(qualifier)} '
+            f'<article class="entry amount">{self.when(e, self.words["money"], m)}'
+            f'<h3><a href="{deal_url}#amount-{m["pk"]}">{qualifier} '
             f"{esc(big_money(m['value'], m['currency']))}</a>"
-            f' <span class="meta">{esc(Amount.Kind(m["kind"]).label)}</span></h3>'
-            f'<p>{esc(_("Deal"))}: <a href="{deal_url}">{self.name(m, "deal")}</a>'
+            f' <span class="meta">{self.label(Amount.Kind, m["kind"])}</span></h3>'
+            f'<p>{self.words["deal"]}: <a href="{deal_url}">{self.name(m, "deal")}</a>'
             f"{investor}{restates}</p></article>"
         )
 
@@ -95,13 +110,13 @@ class _Writer:
         deal = ""
         if ev["deal__slug"]:
             deal = (
-                f'<p class="meta">{esc(_("Deal"))}: '
+                f'<p class="meta">{self.words["deal"]}: '
                 f'<a href="{self.url("deal-detail", ev["deal__slug"])}">{self.name(ev, "deal")}'
                 "</a></p>"
             )
         return (
             f'<article class="entry event"><p class="when">{self.date(e.date)}{end} · '
-            f'<span class="tag">{esc(_("Event"))}</span> · {esc(Event.Kind(ev["kind"]).label)}'
+            f'<span class="tag">{self.words["event"]}</span> · {self.label(Event.Kind, ev["kind"])}'
             f"</p><h3>{esc(ev['title'])}</h3>{description}{deal}</article>"
         )
 
@@ -109,7 +124,8 @@ class _Writer:
 def render_groups(groups) -> SafeString:
     """Month (or year) sections with their entries, or the empty-result message."""
     if not groups:
-        return mark_safe(f"<p>{esc(_('Nothing matches these filters.'))}</p>")
+        nothing = _("Nothing matches these filters.")
+        return mark_safe(f"<p>{esc(nothing)}</p>")
     writer = _Writer()
     render = {"agreement": writer.agreement, "amount": writer.amount, "event": writer.event}
     sections = []

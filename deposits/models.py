@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
@@ -19,16 +20,16 @@ def _validate_aliases(aliases):
 @tracked
 class Commodity(Named):
     class Group(models.TextChoices):
-        RARE_EARTH_LIGHT = "rare_earth_light", "light rare earth"
-        RARE_EARTH_HEAVY = "rare_earth_heavy", "heavy rare earth"
-        RARE_EARTH_GROUP = "rare_earth_group", "rare earths (group)"
-        FERROUS = "ferrous", "ferrous"
-        BASE = "base", "base metal"
-        PRECIOUS = "precious", "precious metal"
-        BATTERY = "battery", "battery metal"
-        MINOR_METAL = "minor_metal", "minor metal"
-        ENERGY = "energy", "energy"
-        OTHER = "other", "other"
+        RARE_EARTH_LIGHT = "rare_earth_light", _("light rare earth")
+        RARE_EARTH_HEAVY = "rare_earth_heavy", _("heavy rare earth")
+        RARE_EARTH_GROUP = "rare_earth_group", _("rare earths (group)")
+        FERROUS = "ferrous", _("ferrous")
+        BASE = "base", _("base metal")
+        PRECIOUS = "precious", _("precious metal")
+        BATTERY = "battery", _("battery metal")
+        MINOR_METAL = "minor_metal", _("minor metal")
+        ENERGY = "energy", _("energy")
+        OTHER = "other", _("other")
 
     code = models.CharField(max_length=12, unique=True, help_text="Element symbol or short code.")
     group = models.CharField(max_length=20, choices=Group.choices, default=Group.OTHER)
@@ -79,23 +80,23 @@ class Region(Named):
 @tracked
 class Deposit(Named):
     class Kind(models.TextChoices):
-        DEPOSIT = "deposit", "deposit"
-        PROSPECTIVE_AREA = "prospective_area", "prospective area"
-        OPERATING_ASSET = "operating_asset", "operating asset"
-        EXPLORATION_LICENCE = "exploration_licence", "exploration licence"
+        DEPOSIT = "deposit", _("deposit")
+        PROSPECTIVE_AREA = "prospective_area", _("prospective area")
+        OPERATING_ASSET = "operating_asset", _("operating asset")
+        EXPLORATION_LICENCE = "exploration_licence", _("exploration licence")
 
     class Stage(models.TextChoices):
-        DISCOVERY = "discovery", "discovery"
-        EXPLORATION = "exploration", "exploration"
-        DEVELOPMENT = "development", "development"
-        PRODUCTION = "production", "production"
-        UNKNOWN = "unknown", "unknown"
+        DISCOVERY = "discovery", _("discovery")
+        EXPLORATION = "exploration", _("exploration")
+        DEVELOPMENT = "development", _("development")
+        PRODUCTION = "production", _("production")
+        UNKNOWN = "unknown", _("unknown")
 
     class Accuracy(models.TextChoices):
-        EXACT = "exact", "exact point"
-        APPROXIMATE = "approximate", "approximate"
-        REGION = "region", "region centroid only"
-        UNKNOWN = "unknown", "unknown"
+        EXACT = "exact", _("exact point")
+        APPROXIMATE = "approximate", _("approximate")
+        REGION = "region", _("region centroid only")
+        UNKNOWN = "unknown", _("unknown")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEPOSIT)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.UNKNOWN)
@@ -151,8 +152,8 @@ class Deposit(Named):
 @tracked
 class DepositCommodity(Timestamped):
     class Role(models.TextChoices):
-        PRIMARY = "primary", "primary"
-        BY_PRODUCT = "by_product", "by-product"
+        PRIMARY = "primary", _("primary")
+        BY_PRODUCT = "by_product", _("by-product")
 
     deposit = models.ForeignKey(
         Deposit, on_delete=models.CASCADE, related_name="deposit_commodities"
@@ -177,51 +178,51 @@ class DepositCommodity(Timestamped):
 @tracked
 class ResourceEstimate(Timestamped):
     class Unit(models.TextChoices):
-        T = "t", "t"
-        KT = "kt", "kt"
-        MT = "Mt", "Mt"
+        T = "t", _("t")
+        KT = "kt", _("kt")
+        MT = "Mt", _("Mt")
 
     class Qualifier(models.TextChoices):
-        EXACT = "exact", "exactly"
-        APPROXIMATELY = "approximately", "about"
-        AT_LEAST = "at_least", "at least"
-        MORE_THAN = "more_than", "more than"
+        EXACT = "exact", _("exactly")
+        APPROXIMATELY = "approximately", _("about")
+        AT_LEAST = "at_least", _("at least")
+        MORE_THAN = "more_than", _("more than")
 
     class Measured(models.TextChoices):
-        ORE = "ore", "ore"
-        METAL = "metal", "metal"
-        OXIDE = "oxide", "oxide"
-        REO = "reo", "rare-earth oxides (REO)"
+        ORE = "ore", _("ore")
+        METAL = "metal", _("metal")
+        OXIDE = "oxide", _("oxide")
+        REO = "reo", _("rare-earth oxides (REO)")
         WO3 = "wo3", "WO3"
-        IRON_ORE = "iron_ore", "iron ore"
-        OTHER = "other", "other"
+        IRON_ORE = "iron_ore", _("iron ore")
+        OTHER = "other", _("other")
 
     class GradeUnit(models.TextChoices):
-        G_PER_T = "g/t", "g/t"
+        G_PER_T = "g/t", _("g/t")
         PERCENT = "%", "%"
 
     class Category(models.TextChoices):
-        PROGNOSTIC = "prognostic", "prognostic"
-        INFERRED = "inferred", "inferred"
-        INDICATED = "indicated", "indicated"
-        MEASURED = "measured", "measured"
-        PROBABLE = "probable", "probable"
-        PROVEN = "proven", "proven"
-        A = "A", "A (GKZ)"
-        B = "B", "B (GKZ)"
-        C1 = "C1", "C1 (GKZ)"
-        C2 = "C2", "C2 (GKZ)"
-        P1 = "P1", "P1 (GKZ)"
-        P2 = "P2", "P2 (GKZ)"
-        P3 = "P3", "P3 (GKZ)"
-        UNSPECIFIED = "unspecified", "unspecified"
+        PROGNOSTIC = "prognostic", _("prognostic")
+        INFERRED = "inferred", _("inferred")
+        INDICATED = "indicated", _("indicated")
+        MEASURED = "measured", _("measured")
+        PROBABLE = "probable", _("probable")
+        PROVEN = "proven", _("proven")
+        A = "A", _("A (GKZ)")
+        B = "B", _("B (GKZ)")
+        C1 = "C1", _("C1 (GKZ)")
+        C2 = "C2", _("C2 (GKZ)")
+        P1 = "P1", _("P1 (GKZ)")
+        P2 = "P2", _("P2 (GKZ)")
+        P3 = "P3", _("P3 (GKZ)")
+        UNSPECIFIED = "unspecified", _("unspecified")
 
     class Code(models.TextChoices):
         JORC = "JORC", "JORC"
         KAZRC = "KAZRC", "KAZRC"
         NI43101 = "NI43-101", "NI 43-101"
         GKZ = "GKZ", "GKZ"
-        UNSPECIFIED = "unspecified", "unspecified"
+        UNSPECIFIED = "unspecified", _("unspecified")
 
     slug = models.SlugField(max_length=80, unique=True)
     deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="estimates")

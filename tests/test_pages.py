@@ -267,6 +267,28 @@ def test_russian_interface_shows_russian_names(client, seeded):
     assert "Тау-Кен Самрук" in body
 
 
+def russian_entries(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} запись"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} записи"
+    return f"{n} записей"
+
+
+@pytest.mark.parametrize("more", [0, 1, 2])
+def test_russian_timeline_translates_labels_and_counts_in_every_plural_form(client, seeded, more):
+    import re
+
+    grow(more)  # three entries each, so the count passes through the plural forms
+    english = client.get(reverse("home")).content.decode()
+    n = int(re.search(r"(\d+) entries", english).group(1))
+    client.cookies["django_language"] = "ru"
+    body = client.get(reverse("home")).content.decode()
+    assert russian_entries(n) in body
+    assert "офтейк, подписано" in body and "(покупатель продукции)" in body
+    assert "инвестиционное обязательство" in body and "offtake, signed" not in body
+
+
 def test_long_lists_are_paged(client, db):
     for _ in range(55):
         f.deal()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
 from deposits.models import Commodity, Deposit
@@ -53,28 +54,28 @@ class Deal(Publishable, Versioned, Named):
 @tracked
 class Agreement(Publishable, Versioned, Timestamped):
     class Kind(models.TextChoices):
-        MEMORANDUM = "memorandum", "memorandum"
-        FRAMEWORK = "framework", "framework agreement"
-        LETTER_OF_INTEREST = "letter_of_interest", "letter of interest"
-        NON_BINDING_PARTNERSHIP = "non_binding_partnership", "non-binding partnership"
-        SPA = "spa", "share purchase agreement"
-        FOUNDING_AGREEMENT = "founding_agreement", "founding / shareholders agreement"
-        JOINT_VENTURE = "joint_venture", "joint venture"
-        OFFTAKE = "offtake", "offtake"
-        LICENCE = "licence", "licence"
-        SUPPLY_CONTRACT = "supply_contract", "supply contract"
-        INFRASTRUCTURE_CONTRACT = "infrastructure_contract", "infrastructure contract"
-        OTHER = "other", "other"
+        MEMORANDUM = "memorandum", _("memorandum")
+        FRAMEWORK = "framework", _("framework agreement")
+        LETTER_OF_INTEREST = "letter_of_interest", _("letter of interest")
+        NON_BINDING_PARTNERSHIP = "non_binding_partnership", _("non-binding partnership")
+        SPA = "spa", _("share purchase agreement")
+        FOUNDING_AGREEMENT = "founding_agreement", _("founding / shareholders agreement")
+        JOINT_VENTURE = "joint_venture", _("joint venture")
+        OFFTAKE = "offtake", _("offtake")
+        LICENCE = "licence", _("licence")
+        SUPPLY_CONTRACT = "supply_contract", _("supply contract")
+        INFRASTRUCTURE_CONTRACT = "infrastructure_contract", _("infrastructure contract")
+        OTHER = "other", _("other")
 
     class Status(models.TextChoices):
-        ANNOUNCED = "announced", "announced"
-        UNDER_NEGOTIATION = "under_negotiation", "under negotiation"
-        SIGNED = "signed", "signed"
-        BINDING = "binding", "binding"
-        IN_FORCE = "in_force", "in force"
-        COMPLETED = "completed", "completed"
-        LAPSED = "lapsed", "lapsed"
-        TERMINATED = "terminated", "terminated"
+        ANNOUNCED = "announced", _("announced")
+        UNDER_NEGOTIATION = "under_negotiation", _("under negotiation")
+        SIGNED = "signed", _("signed")
+        BINDING = "binding", _("binding")
+        IN_FORCE = "in_force", _("in force")
+        COMPLETED = "completed", _("completed")
+        LAPSED = "lapsed", _("lapsed")
+        TERMINATED = "terminated", _("terminated")
 
     slug = models.SlugField(max_length=80, unique=True)
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="agreements")
@@ -150,15 +151,15 @@ class Agreement(Publishable, Versioned, Timestamped):
 @tracked
 class AgreementParty(Timestamped):
     class Role(models.TextChoices):
-        INVESTOR = "investor", "investor"
-        STATE_PARTNER = "state_partner", "state partner"
-        OFFTAKER = "offtaker", "offtaker"
-        FINANCIER = "financier", "financier"
-        GOVERNMENT_SIGNATORY = "government_signatory", "government signatory"
-        OPERATOR = "operator", "operator"
-        SELLER = "seller", "seller"
-        BUYER = "buyer", "buyer"
-        PARTNER = "partner", "partner"
+        INVESTOR = "investor", _("investor")
+        STATE_PARTNER = "state_partner", _("state partner")
+        OFFTAKER = "offtaker", _("offtaker")
+        FINANCIER = "financier", _("financier")
+        GOVERNMENT_SIGNATORY = "government_signatory", _("government signatory")
+        OPERATOR = "operator", _("operator")
+        SELLER = "seller", _("seller")
+        BUYER = "buyer", _("buyer")
+        PARTNER = "partner", _("partner")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="party_roles")

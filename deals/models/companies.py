@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
 from minerals_portal.common.models import Named, Timestamped, plain_number
@@ -13,18 +14,18 @@ from minerals_portal.common.models import Named, Timestamped, plain_number
 @tracked
 class Company(Named):
     class Kind(models.TextChoices):
-        NATIONAL_COMPANY = "national_company", "national company"
-        SOVEREIGN_FUND = "sovereign_fund", "sovereign wealth fund"
-        PRIVATE_INVESTOR = "private_investor", "private investor"
-        MINER = "miner", "miner"
-        PROCESSOR = "processor", "processor"
-        EXPORT_CREDIT_AGENCY = "export_credit_agency", "export-credit agency"
-        PLANT = "plant", "plant"
-        GOVERNMENT = "government", "government"
-        MINISTRY = "ministry", "ministry"
-        BUSINESS_ASSOCIATION = "business_association", "business association"
-        LOGISTICS = "logistics", "logistics"
-        OTHER = "other", "other"
+        NATIONAL_COMPANY = "national_company", _("national company")
+        SOVEREIGN_FUND = "sovereign_fund", _("sovereign wealth fund")
+        PRIVATE_INVESTOR = "private_investor", _("private investor")
+        MINER = "miner", _("miner")
+        PROCESSOR = "processor", _("processor")
+        EXPORT_CREDIT_AGENCY = "export_credit_agency", _("export-credit agency")
+        PLANT = "plant", _("plant")
+        GOVERNMENT = "government", _("government")
+        MINISTRY = "ministry", _("ministry")
+        BUSINESS_ASSOCIATION = "business_association", _("business association")
+        LOGISTICS = "logistics", _("logistics")
+        OTHER = "other", _("other")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     country = models.CharField("ISO 3166-1 country", max_length=2)
@@ -59,10 +60,10 @@ class Ownership(Timestamped):
     """``parent`` owns (part of) ``child``; a stake range when only bounds are known."""
 
     class Relation(models.TextChoices):
-        SUBSIDIARY = "subsidiary", "subsidiary"
-        PORTFOLIO_COMPANY = "portfolio_company", "portfolio company"
-        MERGER_PARENT = "merger_parent", "merger parent"
-        AFFILIATE = "affiliate", "affiliate"
+        SUBSIDIARY = "subsidiary", _("subsidiary")
+        PORTFOLIO_COMPANY = "portfolio_company", _("portfolio company")
+        MERGER_PARENT = "merger_parent", _("merger parent")
+        AFFILIATE = "affiliate", _("affiliate")
 
     parent = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="child_links")
     child = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="parent_links")

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
 from deposits.models import Deposit
@@ -18,18 +19,18 @@ from .versioning import Versioned
 @tracked
 class Event(Publishable, Versioned, Timestamped):
     class Kind(models.TextChoices):
-        DISCOVERY = "discovery", "discovery"
-        BUSINESS_MISSION = "business_mission", "business mission"
-        SUMMIT = "summit", "summit"
+        DISCOVERY = "discovery", _("discovery")
+        BUSINESS_MISSION = "business_mission", _("business mission")
+        SUMMIT = "summit", _("summit")
         INTERGOVERNMENTAL_MEMORANDUM = (
             "intergovernmental_memorandum",
-            "intergovernmental memorandum",
+            _("intergovernmental memorandum"),
         )
-        CONFERENCE = "conference", "conference"
-        TARIFF_DECISION = "tariff_decision", "tariff decision"
-        SIGNING = "signing", "signing"
-        ANNOUNCEMENT = "announcement", "announcement"
-        OTHER = "other", "other"
+        CONFERENCE = "conference", _("conference")
+        TARIFF_DECISION = "tariff_decision", _("tariff decision")
+        SIGNING = "signing", _("signing")
+        ANNOUNCEMENT = "announcement", _("announcement")
+        OTHER = "other", _("other")
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
 from deposits.models import Deposit
@@ -22,19 +23,19 @@ CURRENCY_CHECK = Q(currency__in=sorted(ISO_4217))
 @tracked
 class Amount(Publishable, Versioned, Timestamped):
     class Qualifier(models.TextChoices):
-        EXACT = "exact", "exactly"
-        APPROXIMATELY = "approximately", "about"
-        AT_LEAST = "at_least", "at least"
-        UP_TO = "up_to", "up to"
-        MORE_THAN = "more_than", "more than"
-        RANGE = "range", "range"
+        EXACT = "exact", _("exactly")
+        APPROXIMATELY = "approximately", _("about")
+        AT_LEAST = "at_least", _("at least")
+        UP_TO = "up_to", _("up to")
+        MORE_THAN = "more_than", _("more than")
+        RANGE = "range", _("range")
 
     class Kind(models.TextChoices):
-        INVESTMENT_COMMITMENT = "investment_commitment", "investment commitment"
-        FINANCING_INTEREST = "financing_interest", "financing interest"
-        CONTRACT_VALUE = "contract_value", "contract value"
-        OFFTAKE_VALUE = "offtake_value", "offtake value"
-        PURCHASE_PRICE = "purchase_price", "purchase price"
+        INVESTMENT_COMMITMENT = "investment_commitment", _("investment commitment")
+        FINANCING_INTEREST = "financing_interest", _("financing interest")
+        CONTRACT_VALUE = "contract_value", _("contract value")
+        OFFTAKE_VALUE = "offtake_value", _("offtake value")
+        PURCHASE_PRICE = "purchase_price", _("purchase price")
 
     slug = models.SlugField(max_length=80, unique=True)
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="amounts")

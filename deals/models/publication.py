@@ -1,13 +1,14 @@
 """Publication state: drafts and records in review never reach partners or the public."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Publication(models.TextChoices):
-    DRAFT = "draft", "draft"
-    IN_REVIEW = "in_review", "in review"
-    PUBLISHED = "published", "published"
-    WITHDRAWN = "withdrawn", "withdrawn"
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class PublishedQuerySet(models.QuerySet):

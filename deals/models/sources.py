@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
 from minerals_portal.common.models import Timestamped
@@ -12,10 +13,10 @@ from minerals_portal.common.models import Timestamped
 @tracked
 class Source(Timestamped):
     class Language(models.TextChoices):
-        RU = "ru", "Russian"
-        KK = "kk", "Kazakh"
-        BG = "bg", "Bulgarian"
-        EN = "en", "English"
+        RU = "ru", _("Russian")
+        KK = "kk", _("Kazakh")
+        BG = "bg", _("Bulgarian")
+        EN = "en", _("English")
 
     slug = models.SlugField(max_length=80, unique=True)
     publisher = models.CharField(max_length=200)

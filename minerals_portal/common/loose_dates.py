@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 
 
 class Precision(models.TextChoices):
-    DAY = "day", "day"
-    MONTH = "month", "month"
-    YEAR = "year", "year"
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
 
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
