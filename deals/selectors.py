@@ -19,6 +19,7 @@ from decimal import Decimal
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Case, CharField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -309,8 +310,9 @@ def _stored_totals(request, form, version: str):
 def _newest(parts: dict, counts: dict, wanted: int) -> list[tuple]:
     """The first ``wanted`` (kind, id, date, precision) rows of the timeline, newest first.
 
-    One round trip: each kind's newest rows come down its own date index; the
-    three short lists are merged here.
+    One round trip (a UNION where the database allows each part its own LIMIT):
+    each kind's newest rows come down its own date index; the three short lists
+    are merged here.
     """
     newest = [
         qs.annotate(tag=Value(tag, output_field=CharField()))
@@ -319,7 +321,10 @@ def _newest(parts: dict, counts: dict, wanted: int) -> list[tuple]:
         for tag, qs in parts.items()
         if counts[tag]
     ]
-    rows = list(newest[0].union(*newest[1:], all=True)) if newest else []
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(newest[0].union(*newest[1:], all=True)) if newest else []
+    else:  # SQLite: a query per kind
+        rows = [row for qs in newest for row in qs]
     rows.sort(key=lambda r: (-_as_ordinal(r[2]), r[0], -r[1]))
     return rows[:wanted]
 

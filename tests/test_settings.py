@@ -37,6 +37,36 @@ def test_embedded_default_is_sqlite_with_eager_tasks(tmp_path):
     assert out.stdout.split() == ["django.db.backends.sqlite3", "True", "True"]
 
 
+SERVE_TIMELINE = """
+import django; django.setup()
+from django.core.management import call_command
+from django.test import Client
+from deals.models import TimelineTotals
+call_command("migrate", verbosity=0)
+call_command("load_seed", verbosity=0)
+client = Client()
+def articles(url):
+    response = client.get(url)
+    return f"{response.status_code}:{response.content.decode().count('<article')}"
+urls = ["/", "/?kind=memorandum", "/?commodity=tungsten&date_from=2025"]
+stored = [articles(url) for url in urls]
+TimelineTotals.objects.update(data_version="")  # as between a change and its refresh
+print(stored == [articles(url) for url in urls], *stored)
+"""
+
+
+def test_embedded_default_serves_the_seeded_timeline(tmp_path):
+    """What ``make run`` gives without PostgreSQL: the seed loaded, the timeline served."""
+    out = run({"SQLITE_PATH": str(tmp_path / "run.sqlite3")}, SERVE_TIMELINE)
+    assert out.returncode == 0, out.stderr
+    same, *pages = out.stdout.split()
+    assert same == "True"
+    status, shown = zip(*(page.split(":") for page in pages), strict=True)
+    everything, memoranda, tungsten = map(int, shown)
+    assert set(status) == {"200"} and everything > 10
+    assert 0 < memoranda < everything and 0 < tungsten < everything
+
+
 def test_database_url_and_broker_select_postgres_and_a_real_broker():
     out = run(
         {
