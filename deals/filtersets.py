@@ -142,8 +142,18 @@ def with_usd(queryset):
 
 
 def _subquery_in(queryset, condition: Q):
-    """Keep rows matching ``condition`` (which may cross many-valued relations) once each."""
-    return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
+    """Keep rows matching ``condition`` (which may cross many-valued relations) once each.
+
+    An OR is split into a subquery per branch: one subquery over all branches
+    joins every row to every relation before it can filter, which reads the
+    whole table on each request.
+    """
+    base = queryset.model._base_manager
+    split = condition.connector == Q.OR and not condition.negated
+    keep = Q()
+    for branch in condition.children if split else [condition]:
+        keep |= Q(pk__in=base.filter(branch if isinstance(branch, Q) else Q(branch)).values("pk"))
+    return queryset.filter(keep)
 
 
 def _parties(ids) -> Q:
