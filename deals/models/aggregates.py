@@ -15,6 +15,8 @@ published records count. Links to other rows are not database constraints
 
 from django.db import models
 
+from .agreements import Agreement
+
 
 def _ref(model, related_name):
     return models.ForeignKey(
@@ -123,8 +125,8 @@ class CommittedByPeriod(MoneyColumns):
 
 
 class DealPipeline(Derived):
-    agreement_kind = models.CharField(max_length=24)
-    agreement_status = models.CharField(max_length=20)
+    agreement_kind = models.CharField(max_length=24, choices=Agreement.Kind.choices)
+    agreement_status = models.CharField(max_length=20, choices=Agreement.Status.choices)
     agreement_count = models.PositiveIntegerField(default=0)
     committed_usd = _money()
     financing_usd = _money()

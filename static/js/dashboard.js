@@ -2,38 +2,47 @@
 (function () {
   "use strict";
   var palette = ["#0b5394", "#e69138", "#6aa84f", "#a64d79", "#3d85c6", "#cc0000"];
+  // Labels in the interface language, written by the page (the API answers codes and names).
+  var text = JSON.parse(document.getElementById("chart-text").textContent);
+
+  function name(record) {
+    return (text.lang !== "en" && record["name_" + text.lang]) || record.name;
+  }
 
   function label(row) {
-    if (row.commodity) return row.commodity.name;
-    if (row.company) return row.company.name;
-    if (row.deposit) return row.deposit.name;
+    if (row.commodity) return name(row.commodity);
+    if (row.company) return name(row.company);
+    if (row.deposit) return name(row.deposit);
     if (row.year !== undefined) return row.year + (row.quarter ? " Q" + row.quarter : "");
     if (row.month) return row.month.slice(0, 7);
     if (row.host_country) return (row.investor_country || "?") + " → " + row.host_country;
-    if (row.agreement_status) return row.agreement_kind + " / " + row.agreement_status;
+    if (row.agreement_status) {
+      return (text.kinds[row.agreement_kind] || row.agreement_kind) + " / " +
+             (text.statuses[row.agreement_status] || row.agreement_status);
+    }
     return "?";
   }
 
   function datasets(stat, rows) {
     var bn = function (v) { return Number(v || 0) / 1e9; };
     if (stat === "deal-pipeline") {
-      return [{ label: "agreements", data: rows.map(function (r) { return r.agreement_count; }),
+      return [{ label: text.series.agreements, data: rows.map(function (r) { return r.agreement_count; }),
                 backgroundColor: palette[0] }];
     }
     if (stat === "monthly-activity") {
       return [
-        { label: "agreements signed", data: rows.map(function (r) { return r.agreements_signed; }),
+        { label: text.series.agreements_signed, data: rows.map(function (r) { return r.agreements_signed; }),
           backgroundColor: palette[0] },
-        { label: "events", data: rows.map(function (r) { return r.events; }),
+        { label: text.series.events, data: rows.map(function (r) { return r.events; }),
           backgroundColor: palette[1] },
-        { label: "amounts announced", data: rows.map(function (r) { return r.amounts_announced; }),
+        { label: text.series.amounts_announced, data: rows.map(function (r) { return r.amounts_announced; }),
           backgroundColor: palette[2] }
       ];
     }
     return [
-      { label: "committed (USD bn)", data: rows.map(function (r) { return bn(r.committed_usd); }),
+      { label: text.series.committed, data: rows.map(function (r) { return bn(r.committed_usd); }),
         backgroundColor: palette[0] },
-      { label: "financing interest (USD bn)",
+      { label: text.series.financing,
         data: rows.map(function (r) { return bn(r.financing_usd); }), backgroundColor: palette[1] }
     ];
   }

@@ -87,6 +87,28 @@ def test_dashboard_draws_its_charts(tab):
     tab.shot("dashboard")
 
 
+def test_dashboard_charts_speak_the_interface_language(tab):
+    page = tab.goto("/dashboard/")
+    page.get_by_label("Language").select_option(label="Русский")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_role("heading", name="Сводка")).to_be_visible()
+    charts = page.locator("canvas[data-stat]")
+    for i in range(5):
+        expect(charts.nth(i)).to_have_attribute("data-drawn", "true")
+    drawn = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('canvas[data-stat]')].map(c => {
+              const chart = Chart.getChart(c);
+              return [c.dataset.stat, {labels: chart.data.labels,
+                                       series: chart.data.datasets.map(d => d.label)}]; }))"""
+    )
+    assert "Вольфрам" in drawn["committed-by-commodity"]["labels"]
+    assert drawn["committed-by-commodity"]["series"][0] == "инвестиционные обязательства (млрд USD)"
+    assert "меморандум / подписано" in drawn["deal-pipeline"]["labels"]
+    assert drawn["deal-pipeline"]["series"] == ["соглашения"]
+    expect(page.get_by_role("cell", name="меморандум", exact=True).first).to_be_visible()
+    tab.shot("dashboard-russian")
+
+
 def test_map_marker_opens_the_deposit(tab):
     page = tab.goto("/map/")
     marker = page.get_by_role("link", name="Akbulak")
