@@ -2,7 +2,8 @@
 
 These are aggregates of published records only, so they are readable without
 authentication (the public dashboard draws its charts from them); they are
-throttled like every endpoint. Each answer says when its view was refreshed.
+throttled like every endpoint. Each answer says when its view was refreshed;
+``?format=csv`` gives the rows alone, related records flattened to columns.
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 
 from deals.aggregates import VIEWS
 from deals.models import ViewRefresh
+from minerals_portal.api.renderers import CSVRenderer, FastJSONRenderer
 
 # Related records each view names, with the fields to show of them.
 RELATED = {
@@ -21,9 +23,14 @@ RELATED = {
 }
 
 
-def rows(model):
+def _columns(model) -> tuple[list[str], list[str]]:
+    """The view's own fields and the related records it names."""
     fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", *RELATED)]
-    related = [name for name in RELATED if hasattr(model, f"{name}_id")]
+    return fields, [name for name in RELATED if hasattr(model, f"{name}_id")]
+
+
+def rows(model):
+    fields, related = _columns(model)
     values = [*fields]
     for name in related:
         values += [f"{name}__{attr}" for attr in RELATED[name]]
@@ -33,6 +40,13 @@ def rows(model):
             row[name] = {attr: row.pop(f"{name}__{attr}") for attr in RELATED[name]}
         result.append(row)
     return result
+
+
+def csv_columns(model) -> list[tuple[str, str]]:
+    """One CSV column per field, and per attribute of a related record (``commodity_slug``)."""
+    fields, related = _columns(model)
+    named = [(f"{name}_{attr}", f"{name}.{attr}") for name in related for attr in RELATED[name]]
+    return [(field, field) for field in fields] + named
 
 
 def stat_response(view_name: str) -> type[serializers.Serializer]:
@@ -50,6 +64,7 @@ def stat_viewset(view_name: str, model):
     class StatViewSet(viewsets.ViewSet):
         permission_classes = [AllowAny]
         pagination_class = None
+        renderer_classes = [FastJSONRenderer, CSVRenderer]  # ?format=csv: the rows alone
 
         @extend_schema(
             summary=f"Derived view {view_name}",
@@ -59,14 +74,18 @@ def stat_viewset(view_name: str, model):
         )
         def list(self, request):
             refresh = ViewRefresh.objects.filter(name=view_name).first()
-            return Response(
+            response = Response(
                 {
                     "view": view_name,
                     "refreshed_at": refresh.refreshed_at if refresh else None,
                     "results": rows(model),
                 }
             )
+            if request.accepted_renderer.format == "csv":
+                response["Content-Disposition"] = f'attachment; filename="{view_name}.csv"'
+            return response
 
+    StatViewSet.csv_columns = csv_columns(model)
     StatViewSet.__name__ = f"{model.__name__}StatViewSet"
     return StatViewSet
 

@@ -8,6 +8,7 @@ booleans are ``true``/``false``.
 """
 
 import csv
+import datetime as dt
 from collections.abc import Iterable, Iterator
 
 import orjson
@@ -32,6 +33,9 @@ def resolve(item, path: str):
 def cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):  # as the JSON answer writes it
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
     if value is True:
         return "true"
     if value is False:

@@ -142,8 +142,10 @@ class PortalAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        if not isinstance(self.view, PortalViewSetMixin):
-            return parameters  # e.g. the stats views: no ETags, no CSV
+        if not isinstance(self.view, PortalViewSetMixin):  # e.g. the stats views: no ETags
+            if self.method == "GET" and getattr(self.view, "csv_columns", None):
+                parameters.append(_format("csv gives the rows alone as CSV."))
+            return parameters
         if self.method == "GET" and getattr(self.view, "action", None) in ("list", "retrieve"):
             parameters.append(
                 OpenApiParameter(
@@ -154,15 +156,14 @@ class PortalAutoSchema(AutoSchema):
                 )
             )
         if self.method == "GET" and getattr(self.view, "action", None) == "list":
-            parameters.append(
-                OpenApiParameter(
-                    "format",
-                    OpenApiTypes.STR,
-                    enum=["json", "csv"],
-                    description="csv streams every matching row as CSV (no pagination).",
-                )
-            )
+            parameters.append(_format("csv streams every matching row as CSV (no pagination)."))
         return parameters
+
+
+def _format(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "format", OpenApiTypes.STR, enum=["json", "csv"], description=description
+    )
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
