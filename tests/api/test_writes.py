@@ -279,3 +279,19 @@ def test_malformed_json_is_a_400(world, editor_client):
 def test_form_encoded_bodies_are_415(world, editor_client):
     response = editor_client.post("/api/v1/amounts/", {"value": "1"}, format="multipart")
     assert_error(response, 415, "unsupported_media_type")
+
+
+def test_a_new_slug_takes_one_query_however_many_records_share_its_base(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from deals.models import Deal
+    from minerals_portal.api.writing import unique_slug
+
+    assert unique_slug(Deal, "Busy deal", "deal") == "busy-deal"
+    for slug in ["busy-deal", "busy-deal-2", "busy-deal-3", "busy-deal-7", "busy-deal-extra"]:
+        Deal.objects.create(name=f"Deal {slug}", slug=slug, publication="published")
+    with CaptureQueriesContext(connection) as queries:
+        slug = unique_slug(Deal, "Busy deal", "deal")
+    assert slug == "busy-deal-8"  # after the highest taken: a deleted record's slug is not reused
+    assert len(queries) == 1
