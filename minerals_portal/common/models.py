@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from .check_constraints import OneQueryChecks
 from .search import search_key
 
 
@@ -11,7 +12,7 @@ def plain_number(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class Timestamped(models.Model):
+class Timestamped(OneQueryChecks):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
