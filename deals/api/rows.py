@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from deposits.models import Commodity, Deposit
 from minerals_portal.api.caching import fetch_prepared
-from minerals_portal.api.fields import loose_date_json
+from minerals_portal.api.fields import iso_datetime, loose_date_json
 from minerals_portal.common.loose_dates import loose
 
 from ..models import Agreement, AgreementParty, Company
@@ -95,12 +95,6 @@ CSV_HEADERS = (
     "updated_at",
 )
 FLAG = {True: "true", False: "false", None: ""}
-
-
-def iso_datetime(value, zone) -> str:
-    """A datetime as DRF's ``DateTimeField`` writes it: in ``zone``, ISO 8601, UTC as Z."""
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def decimal_text(value) -> str | None:

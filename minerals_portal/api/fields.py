@@ -64,3 +64,9 @@ class LooseDateField(serializers.Field):
         ):
             self.fail("not_first_day", precision=precision)
         return LooseDate(date, precision)
+
+
+def iso_datetime(value, zone=None) -> str:
+    """A datetime as DRF writes it: ISO 8601 (in ``zone`` when given), UTC as Z."""
+    text = (value.astimezone(zone) if zone else value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

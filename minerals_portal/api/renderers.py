@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from .fields import iso_datetime
+
 LIST_SEPARATOR = "; "
 
 
@@ -34,8 +36,7 @@ def cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):  # as the JSON answer writes it
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return iso_datetime(value)
     if value is True:
         return "true"
     if value is False:
