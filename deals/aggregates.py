@@ -1,22 +1,20 @@
 """Rebuild the derived views (``deals.models.aggregates``) in one transaction.
 
-First a temporary table of amount facts is built from the ORM (so date
-extraction and the exchange-rate lookup use each database's own SQL): one
-row per published amount, converted to USD with the latest stored rate on or
-before its as-of date, flagged ``counted`` unless a published restatement
-supersedes it. Every view is then rebuilt from that table with portable SQL:
-``DELETE`` then ``INSERT … SELECT``. ``DELETE`` (not ``TRUNCATE``) keeps
-readers unblocked; they see the old rows until the transaction commits.
+First a temporary table of amount facts is built from the ORM (date
+extraction and the exchange-rate lookup as Django writes them): one row per
+published amount, converted to USD with the latest stored rate on or before
+its as-of date, flagged ``counted`` unless a published restatement supersedes
+it. Every view is then rebuilt from that table with plain SQL: ``DELETE`` then
+``INSERT … SELECT``. ``DELETE`` (not ``TRUNCATE``) keeps readers unblocked;
+they see the old rows until the transaction commits.
 
-Only one refresh runs at a time: a PostgreSQL session advisory lock (released
-by the server if the worker dies), or a process lock on the embedded SQLite
-default where tasks run eagerly in one process.
+Only one refresh runs at a time: a session advisory lock (released by the
+server if the worker dies).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -31,7 +29,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -61,12 +58,12 @@ from .models import (
 )
 from .models.publication import Publication
 from .selectors import public_totals
+from .visibility import visible
 
 PUBLISHED = Publication.PUBLISHED
 FACTS = "agg_amount_facts"
 CLOSURE = "agg_company_closure"
 LOCK_KEY = 7_310_001  # PostgreSQL advisory lock id for "refresh derived views"
-_process_lock = threading.Lock()
 
 COMMITTED = "investment_commitment"
 FINANCING = "financing_interest"
@@ -95,13 +92,10 @@ def facts_queryset():
         .values("usd_per_unit")[:1]
     )
     # An uncorrelated IN (…) becomes one hashed lookup, not a subquery per amount.
-    restated = Amount.objects.filter(restates__isnull=False, publication=PUBLISHED).values(
-        "restates_id"
-    )
+    restated = visible(Amount.objects.filter(restates__isnull=False), None).values("restates_id")
     money = DecimalField(max_digits=24, decimal_places=2)
     return (
-        Amount.objects.filter(publication=PUBLISHED, deal__publication=PUBLISHED)
-        .filter(Q(agreement__isnull=True) | Q(agreement__publication=PUBLISHED))
+        visible(Amount.objects.all(), None)
         .annotate(
             amount_id=F("id"),
             usd=Case(
@@ -321,9 +315,7 @@ def build_monthly(cursor, now):
                  "amounts_announced_usd": Decimal(0)}
     )  # fmt: skip
     signed = (
-        Agreement.objects.filter(
-            publication=PUBLISHED, deal__publication=PUBLISHED, signed_on__isnull=False
-        )
+        visible(Agreement.objects.filter(signed_on__isnull=False), None)
         .exclude(signed_on_precision="year")
         .annotate(m=TruncMonth("signed_on"))
         .values_list("m")
@@ -333,7 +325,7 @@ def build_monthly(cursor, now):
     for month, n in signed:
         months[_as_date(month)]["agreements_signed"] = n
     events = (
-        Event.objects.filter(publication=PUBLISHED)
+        visible(Event.objects.all(), None)
         .exclude(on_precision="year")
         .annotate(m=TruncMonth("on"))
         .values_list("m")
@@ -370,23 +362,15 @@ VIEWS: dict[str, tuple[type, Callable]] = {
 @contextmanager
 def refresh_lock():
     """Hold the one refresh lock, or raise ``RefreshBusy``."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
-            if not cursor.fetchone()[0]:
-                raise RefreshBusy("another refresh of the derived views is running")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-    else:
-        if not _process_lock.acquire(blocking=False):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        if not cursor.fetchone()[0]:
             raise RefreshBusy("another refresh of the derived views is running")
-        try:
-            yield
-        finally:
-            _process_lock.release()
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
 def _tune_postgres_session(cursor) -> None:
@@ -419,14 +403,12 @@ def refresh_all() -> dict[str, float]:
     version = data_version(published_only=True)[0]
     with transaction.atomic(), connection.cursor() as cursor:
         now = timezone.now()
-        if connection.vendor == "postgresql":
-            _tune_postgres_session(cursor)
+        _tune_postgres_session(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {FACTS}")
         sql, params = facts_queryset().query.sql_with_params()
         cursor.execute(f"CREATE TEMPORARY TABLE {FACTS} AS {sql}", params)
-        if connection.vendor == "postgresql":
-            # Without statistics the planner sorts a million rows instead of hashing them.
-            cursor.execute(f"ANALYZE {FACTS}")
+        # Without statistics the planner sorts a million rows instead of hashing them.
+        cursor.execute(f"ANALYZE {FACTS}")
         timings["amount_facts"] = time.perf_counter() - started
         for name, (model, build) in VIEWS.items():
             t0 = time.perf_counter()

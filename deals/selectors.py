@@ -19,7 +19,6 @@ from decimal import Decimal
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Case, CharField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +32,6 @@ from .filtersets import (
     AgreementFilterSet,
     AmountFilterSet,
     EventFilterSet,
-    shows_drafts,
-    visible,
     with_usd,
 )
 from .models import (
@@ -46,6 +43,7 @@ from .models import (
     TimelineTotals,
 )
 from .templatetags.portal import localized_name
+from .visibility import shows_drafts, visible
 
 PAGE_SIZE = 50
 
@@ -310,9 +308,8 @@ def _stored_totals(request, form, version: str):
 def _newest(parts: dict, counts: dict, wanted: int) -> list[tuple]:
     """The first ``wanted`` (kind, id, date, precision) rows of the timeline, newest first.
 
-    One round trip (a UNION where the database allows each part its own LIMIT):
-    each kind's newest rows come down its own date index; the three short lists
-    are merged here.
+    One round trip (a UNION, each part with its own LIMIT): each kind's newest rows
+    come down its own date index; the three short lists are merged here.
     """
     newest = [
         qs.annotate(tag=Value(tag, output_field=CharField()))
@@ -321,10 +318,7 @@ def _newest(parts: dict, counts: dict, wanted: int) -> list[tuple]:
         for tag, qs in parts.items()
         if counts[tag]
     ]
-    if connection.features.supports_slicing_ordering_in_compound:
-        rows = list(newest[0].union(*newest[1:], all=True)) if newest else []
-    else:  # SQLite: a query per kind
-        rows = [row for qs in newest for row in qs]
+    rows = list(newest[0].union(*newest[1:], all=True)) if newest else []
     rows.sort(key=lambda r: (-_as_ordinal(r[2]), r[0], -r[1]))
     return rows[:wanted]
 
@@ -361,7 +355,7 @@ def _compute(request, form, page_number, version: str):
 
 
 def _as_date(day) -> dt.date:
-    if isinstance(day, str):  # SQLite hands dates back as text
+    if isinstance(day, str):  # a row of TimelineTotals.newest (JSON keeps dates as text)
         return dt.date.fromisoformat(day[:10])
     return day
 

@@ -34,6 +34,7 @@ from .models import (
     Source,
     Tombstone,
 )
+from .visibility import PUBLIC, visible
 
 RESOURCES = {
     Deposit: "deposits",
@@ -89,8 +90,6 @@ def hidden_with(record):
 
 
 def remember_visibility(sender, instance, **kwargs):
-    from .filtersets import PUBLIC  # what partners may see
-
     condition = PUBLIC.get(sender)
     if condition is not None and getattr(instance, "slug", ""):
         instance._was_public = sender._base_manager.filter(condition, pk=instance.pk).exists()
@@ -120,6 +119,18 @@ def remember_publication(sender, instance, raw=False, update_fields=None, **kwar
     instance._publication_before = (
         sender._base_manager.filter(pk=instance.pk).values_list("publication", flat=True).first()
     )
+    if instance._publication_before == P and instance.publication != P:
+        instance._seen_before = seen_by_partners(instance)
+
+
+def seen_by_partners(record):
+    """Whether partners see ``record`` now, and the rows they see that it will hide with it.
+
+    Read just before it is unpublished: a tombstone names (by slug) only what partners saw,
+    not a draft that sat under the record.
+    """
+    shown = visible(type(record)._base_manager.filter(pk=record.pk), None).exists()
+    return shown, [row for queryset in hidden_with(record) for row in visible(queryset, None)]
 
 
 @receiver(post_save)
@@ -130,9 +141,10 @@ def follow_publication(sender, instance, created, raw=False, **kwargs):
     if created or before is None or before == instance.publication:
         return
     if before == P:
-        tombstone([instance])
-        for queryset in hidden_with(instance):
-            tombstone(queryset)
+        shown, rows = instance.__dict__.pop("_seen_before", None) or seen_by_partners(instance)
+        slug = instance.slug if shown else ""
+        Tombstone.objects.create(resource=RESOURCES[sender], object_id=instance.pk, slug=slug)
+        tombstone(rows)
     elif instance.publication == P:
         for queryset in hidden_with(instance):
             touch(queryset.model, queryset.values_list("pk", flat=True))

@@ -82,8 +82,6 @@ class NotABenchmarkDatabase(Exception):
 
 def check_database() -> None:
     name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "postgresql":
-        raise NotABenchmarkDatabase("synthetic data is generated on PostgreSQL only")
     if not any(part in name for part in SAFE_NAME_PARTS):
         raise NotABenchmarkDatabase(
             f"refusing to write synthetic data into {name!r}: use a database whose name "

@@ -3,8 +3,9 @@
 import django_filters as filters
 from django.db.models import Q
 
-from deals.filtersets import PortalFilterSet, company_filter, visible, visible_deals
+from deals.filtersets import PortalFilterSet, company_filter
 from deals.models import Agreement, Amount
+from deals.visibility import visible, visible_deals
 from minerals_portal.api.filters import (
     CountryFilter,
     FlagFilter,

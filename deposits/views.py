@@ -3,8 +3,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
-from deals.filtersets import shows_drafts, visible
 from deals.models import Deal, Event
+from deals.visibility import shows_drafts, visible
 
 from . import maps
 from .models import Deposit, DepositCommodity, ResourceEstimate

@@ -39,10 +39,18 @@ def timed(name: str, check: Callable[[], dict]) -> dict:
 
 
 def check_database(alias: str = "default") -> dict:
-    with connections[alias].cursor() as cursor:
+    """The server answers; which one it is: engine, version, embedded or external."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
-    return {"ok": True}
+    version = connection.pg_version  # e.g. 180006 for 18.6
+    return {
+        "ok": True,
+        "engine": connection.display_name,
+        "version": f"{version // 10000}.{version % 10000}",
+        "server": "embedded" if settings.EMBEDDED_DATABASE else "external",
+    }
 
 
 def check_migrations(alias: str = "default") -> dict:

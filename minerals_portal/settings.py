@@ -1,6 +1,7 @@
 """Settings read from the environment.
 
-With no ``DATABASE_URL`` the portal runs on an embedded SQLite file; with no
+With no ``DATABASE_URL`` the portal runs on the embedded PostgreSQL server in
+``var/postgres`` (see ``minerals_portal.embedded_db``); with no
 ``CELERY_BROKER_URL``/``REDIS_URL`` Celery tasks run eagerly in-process.
 ``DJANGO_ENV=production`` switches on the production checks.
 """
@@ -115,9 +116,14 @@ TEMPLATES = [
 WSGI_APPLICATION = "minerals_portal.wsgi.application"
 
 # --- Database -------------------------------------------------------------
-SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", BASE_DIR / "var" / "portal.sqlite3"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
-if DATABASE_URL:
+# No DATABASE_URL: the embedded server that ``make run`` starts (minerals_portal.embedded_db).
+EMBEDDED_DATABASE = not DATABASE_URL
+if EMBEDDED_DATABASE:
+    from minerals_portal.embedded_db import data_dir, database_settings
+
+    DATABASES = {"default": database_settings(data_dir())}
+else:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
@@ -127,20 +133,12 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Fail fast when the database is unreachable (readiness probe, requests).
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-            "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
-        )
-else:
-    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-        }
-    }
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL server (postgres://…).")
+# Fail fast when the database is unreachable (readiness probe, requests).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -252,7 +250,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["minerals_portal.api.permissions.RolePermission"],
     "DEFAULT_THROTTLE_CLASSES": ["minerals_portal.api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["minerals_portal.api.renderers.FastJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["minerals_portal.api.parsers.SafeJSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "minerals_portal.api.filters.PortalFilterBackend",
         "minerals_portal.api.ordering.StableOrderingFilter",

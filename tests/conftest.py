@@ -19,11 +19,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            name = connection.ops.quote_name(connection.settings_dict["NAME"])
-            cursor.execute(f"ALTER DATABASE {name} SET deals.skip_citation_check = 'on'")
-        connection.close()  # new connections start with the database's default
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET deals.skip_citation_check = 'on'")
+    connection.close()  # new connections start with the database's default
+
+
+@pytest.fixture(scope="session")
+def private_redis():
+    """A Redis of the suite's own, on its own port: what tests flush or stop is never
+    the machine's Redis (which other work on the machine shares)."""
+    from minerals_portal.ops.private import PrivateRedis
+
+    server = PrivateRedis().start()
+    yield server
+    server.close()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,8 @@ from django.conf import settings
 
 PRINT_SETTINGS = (
     "import django; django.setup(); from django.conf import settings as s; "
-    "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)"
+    "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, "
+    "s.EMBEDDED_DATABASE, s.DATABASES['default']['HOST'] or '-')"
 )
 
 
@@ -24,6 +25,7 @@ def run(env_overrides, code=PRINT_SETTINGS):
             "DJANGO_ENV",
             "SECRET_KEY",
             "DEBUG",
+            "EMBEDDED_PGDATA",
         }
     }
     env.update(env_overrides, DJANGO_SETTINGS_MODULE="minerals_portal.settings")
@@ -32,39 +34,14 @@ def run(env_overrides, code=PRINT_SETTINGS):
     )
 
 
-def test_embedded_default_is_sqlite_with_eager_tasks(tmp_path):
-    out = run({"SQLITE_PATH": str(tmp_path / "x.sqlite3")})
-    assert out.stdout.split() == ["django.db.backends.sqlite3", "True", "True"]
-
-
-SERVE_TIMELINE = """
-import django; django.setup()
-from django.core.management import call_command
-from django.test import Client
-from deals.models import TimelineTotals
-call_command("migrate", verbosity=0)
-call_command("load_seed", verbosity=0)
-client = Client()
-def articles(url):
-    response = client.get(url)
-    return f"{response.status_code}:{response.content.decode().count('<article')}"
-urls = ["/", "/?kind=memorandum", "/?commodity=tungsten&date_from=2025"]
-stored = [articles(url) for url in urls]
-TimelineTotals.objects.update(data_version="")  # as between a change and its refresh
-print(stored == [articles(url) for url in urls], *stored)
-"""
-
-
-def test_embedded_default_serves_the_seeded_timeline(tmp_path):
-    """What ``make run`` gives without PostgreSQL: the seed loaded, the timeline served."""
-    out = run({"SQLITE_PATH": str(tmp_path / "run.sqlite3")}, SERVE_TIMELINE)
-    assert out.returncode == 0, out.stderr
-    same, *pages = out.stdout.split()
-    assert same == "True"
-    status, shown = zip(*(page.split(":") for page in pages), strict=True)
-    everything, memoranda, tungsten = map(int, shown)
-    assert set(status) == {"200"} and everything > 10
-    assert 0 < memoranda < everything and 0 < tungsten < everything
+def test_embedded_default_is_postgres_in_var_with_eager_tasks(tmp_path):
+    """No DATABASE_URL: the embedded server of EMBEDDED_PGDATA (see test_embedded_db)."""
+    out = run({"EMBEDDED_PGDATA": str(tmp_path / "pg")})
+    assert out.stdout.split() == [
+        "django.db.backends.postgresql", "True", "True", "True", str(tmp_path / "pg")
+    ]  # fmt: skip
+    out = run({})
+    assert out.stdout.split()[-1] == str(settings.BASE_DIR / "var" / "postgres")
 
 
 def test_database_url_and_broker_select_postgres_and_a_real_broker():
@@ -74,7 +51,14 @@ def test_database_url_and_broker_select_postgres_and_a_real_broker():
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         }
     )
-    assert out.stdout.split() == ["django.db.backends.postgresql", "False", "True"]
+    assert out.stdout.split() == [
+        "django.db.backends.postgresql", "False", "True", "False", "127.0.0.1"
+    ]  # fmt: skip
+
+
+def test_database_url_must_name_postgresql():
+    out = run({"DATABASE_URL": "mysql://u@127.0.0.1:3306/x"})
+    assert out.returncode != 0 and "must name a PostgreSQL server" in out.stderr
 
 
 def test_production_refuses_an_insecure_secret():
@@ -95,4 +79,4 @@ def test_production_with_a_strong_secret_starts_with_debug_off():
         }
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split()[-1] == "False"
+    assert out.stdout.split()[2] == "False"

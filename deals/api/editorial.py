@@ -25,36 +25,14 @@ from minerals_portal.api.exceptions import Conflict, error_body, validation_erro
 from minerals_portal.api.pagination import PagePagination
 
 from ..history.conflicts import changed_since, summary
-from ..history.context import recording
 from ..history.entries import history as record_history
 from ..history.revert import RevertRefused, find_change
 from ..history.revert import revert as revert_change
 from ..models.versioning import EditConflict, Versioned
-from ..publishing import UNCITED, is_cited, transition_error
+from ..services.rights import has_model_permission
 
 _VERSION = re.compile(r'^\s*(?:W/)?"?v?(\d+)(?:\.[0-9a-f]*)?"?\s*$')
 HISTORY_ONLY_FOR_STAFF = "Change history is for editors and analysts: it shows unpublished values."
-
-
-# --- publication rules for the write serializers ------------------------------------------
-
-
-def check_publication(serializer, stored: str | None, attrs: dict) -> None:
-    """Refuse a publication state the user may not set, or publishing without a citation.
-
-    ``stored`` is the record's state before this write (None when creating).
-    """
-    wanted = attrs.get("publication")
-    if wanted is None or wanted == stored:
-        return
-    request = serializer.context.get("request")
-    error = transition_error(getattr(request, "user", None), stored, wanted)
-    if error is None and wanted == "published":
-        record = serializer.instance
-        if record is None or not is_cited(record):
-            error = UNCITED
-    if error:
-        raise serializers.ValidationError({"publication": [error]})
 
 
 # --- versions ----------------------------------------------------------------------------
@@ -192,7 +170,7 @@ class HistoryMixin:
         description="Every change to the record and to the rows shown with it (citations, "
         "parties; for a deal its agreements, amounts and events), newest first: who, when, "
         "through which path, and each field's value before and after. Editors and analysts "
-        "only. Recorded on PostgreSQL (an embedded SQLite database keeps no history).",
+        "only.",
         parameters=[
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT),
@@ -205,7 +183,7 @@ class HistoryMixin:
         if not self.show_drafts:
             raise PermissionDenied(HISTORY_ONLY_FOR_STAFF)
         record = self.get_object()
-        entries = record_history(record) if recording() else []
+        entries = record_history(record)
         paginator = self.history_paginator()
         page = paginator.paginate_queryset(entries, request, view=self)
         data = HistoryEntrySerializer(page, many=True).data
@@ -233,8 +211,7 @@ class HistoryMixin:
         model, event = find_change(record, key)
         if event is None:
             raise NotFound(f"No change {key} in this record's history.")
-        opts = model._meta
-        if not request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        if not has_model_permission(request.user, "change", model):
             raise PermissionDenied("Reverting needs an editor account.")
         try:
             revert_change(model, event, request.user)

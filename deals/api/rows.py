@@ -167,33 +167,16 @@ class Nested:
 
     Each maps an agreement id to its rows: parties as ``PARTY_FIELDS`` tuples,
     deposits as (agreement id, slug, name), commodities as (agreement id, slug,
-    name, code). On PostgreSQL one prepared statement fetches all three (three
-    ORM queries cost about 5 ms for a page of 100, mostly building and planning
-    them); elsewhere three ORM queries.
+    name, code). One prepared statement fetches all three (three ORM queries cost
+    about 5 ms for a page of 100, mostly building and planning them).
     """
 
     def __init__(self, ids: list[int]):
-        if connection.vendor == "postgresql":
-            rows = fetch_prepared(_nested_sql(), {"ids": ids}, many=True)
-            by_kind = {kind: list(group) for kind, group in groupby(rows, itemgetter(0))}
-            self.parties = _grouped(row[1:13] for row in by_kind.get(0, ()))
-            self.deposits = _grouped(row[1:2] + row[3:5] for row in by_kind.get(1, ()))
-            self.commodities = _grouped(row[1:2] + row[3:6] for row in by_kind.get(2, ()))
-            return
-        parties = AgreementParty.objects.filter(agreement_id__in=ids)
-        self.parties = _grouped(
-            parties.order_by("agreement_id", *PARTY_ORDER).values_list(*PARTY_FIELDS)
-        )
-        self.deposits = self._linked(Agreement.deposits.through, "deposit", ids, ("slug", "name"))
-        self.commodities = self._linked(
-            Agreement.commodities.through, "commodity", ids, ("slug", "name", "code")
-        )
-
-    @staticmethod
-    def _linked(through, name: str, ids: list[int], fields: tuple[str, ...]):
-        rows = through.objects.filter(agreement_id__in=ids)
-        rows = rows.order_by("agreement_id", f"{name}__name", f"{name}__id")
-        return _grouped(rows.values_list("agreement_id", *(f"{name}__{f}" for f in fields)))
+        rows = fetch_prepared(_nested_sql(), {"ids": ids}, many=True)
+        by_kind = {kind: list(group) for kind, group in groupby(rows, itemgetter(0))}
+        self.parties = _grouped(row[1:13] for row in by_kind.get(0, ()))
+        self.deposits = _grouped(row[1:2] + row[3:5] for row in by_kind.get(1, ()))
+        self.commodities = _grouped(row[1:2] + row[3:6] for row in by_kind.get(2, ()))
 
 
 class AgreementRows:

@@ -25,7 +25,6 @@ from ..filtersets import (
     PartyFilterSet,
     SourceFilterSet,
     TombstoneFilterSet,
-    visible,
     with_usd,
 )
 from ..models import (
@@ -40,6 +39,7 @@ from ..models import (
     Source,
     Tombstone,
 )
+from ..visibility import visible
 from . import serializers as s
 from .editorial import HistoryMixin, VersionedETagMixin, VersionedWritesMixin
 from .rows import AgreementRows

@@ -1,8 +1,9 @@
 """What changed since an editor opened a record: the body of a conflict message.
 
-With history (PostgreSQL), the changes are those between the snapshot at the
-version the editor opened and the current row. Without it (SQLite), every
-field where the current row differs from what the editor submitted is listed.
+The changes are those between the history snapshot at the version the editor
+opened and the current row. Where no snapshot exists (a row older than its
+history), every field where the current row differs from what the editor
+submitted is listed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from .context import recording
 from .entries import event_model, related_names, shown_fields, text
 
 
@@ -30,14 +30,12 @@ def _value(value):
 def changed_since(model, pk, version: int, theirs: dict) -> list[Difference]:
     """Fields of row ``pk`` changed since ``version``; ``theirs`` maps field names to values."""
     current = model._base_manager.get(pk=pk)
-    opened = None
-    if recording():
-        opened = (
-            event_model(model)
-            .objects.filter(pgh_obj_id=pk, version__lte=version)
-            .order_by("-pgh_id")
-            .first()
-        )
+    opened = (
+        event_model(model)
+        .objects.filter(pgh_obj_id=pk, version__lte=version)
+        .order_by("-pgh_id")
+        .first()
+    )
     fields, differences = shown_fields(model), []
     for f in fields:
         now = getattr(current, f.attname)

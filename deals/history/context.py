@@ -3,15 +3,13 @@
 The history triggers read the context of the current transaction (pghistory
 stores it in the ``pghistory_context`` table): ``user`` (a user id), ``path``
 (admin, api, web, import, seed, command or revert) and, for web requests, the
-``url``. Triggers exist only on PostgreSQL; elsewhere these helpers do nothing
-(pghistory's SQL would not even run on SQLite).
+``url``.
 """
 
 from contextlib import contextmanager
 
 import pghistory
 from django.core.handlers.asgi import ASGIRequest as DjangoASGIRequest
-from django.db import connection
 from pghistory.middleware import ASGIRequest, WSGIRequest
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -26,11 +24,6 @@ PATH_LABELS = {
 }
 
 
-def recording() -> bool:
-    """Whether writes on this database leave history (the triggers are PostgreSQL's)."""
-    return connection.vendor == "postgresql"
-
-
 def user_id(user):
     return user.pk if getattr(user, "is_authenticated", False) else None
 
@@ -39,9 +32,6 @@ def user_id(user):
 def history_context(path: str, user=None, **extra):
     """Label the writes made inside with ``path`` and ``user`` (kept from an outer context
     when not given). Nested inside a request, it relabels the request's context."""
-    if not recording():
-        yield
-        return
     metadata = {"path": path, **extra}
     if user is not None:
         metadata["user"] = user_id(user)
@@ -65,7 +55,7 @@ class HistoryContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in WRITE_METHODS or not recording():
+        if request.method not in WRITE_METHODS:
             return self.get_response(request)
         user = getattr(request, "user", None)
         metadata = {"path": request_path(request), "url": request.path, "user": user_id(user)}

@@ -13,7 +13,12 @@ from deals.models import Agreement, AgreementParty, Amount
 PARTY_SLOTS = (1, 2)
 
 COLUMNS: list[tuple[str, str]] = [
-    ("deal", "Slug of an existing deal, or the name of a new one (created as a draft)."),
+    ("deal", "Slug or name of an existing deal; with new_deal = yes, the name of a new one."),
+    (
+        "new_deal",
+        "yes: create the deal named in “deal” (as a draft) when there is none. Empty: the "
+        "deal must exist, and a misspelt slug is refused with the closest existing ones.",
+    ),
     ("agreement_slug", "Empty: made from the title. An existing slug updates that agreement."),
     ("agreement_title", "Required for a new agreement."),
     ("kind", "One of: " + ", ".join(Agreement.Kind.values)),

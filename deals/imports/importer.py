@@ -1,42 +1,33 @@
-"""Validate and write import rows: the admin's rules, every row reported, all or nothing.
+"""Validate and write import rows through the service layer, every row reported, all or nothing.
 
-Each row is written inside a savepoint, through the models' ``full_clean`` (field
-rules, ``clean()``, constraints) and the database's own checks, so a row is
-judged exactly as the admin would judge it. A row with errors is rolled back to
-its savepoint and the next row is tried, so the report covers every row. At the
-end the whole transaction is rolled back on a dry run or when any row failed,
-and committed otherwise — with history context path "import" and one refresh
-of the derived views.
+Each row is written inside a nested unit of the services (a savepoint), as the
+importing user: the same validation, rights (an editor cannot change a published
+agreement) and database refusals as the admin, reported under the row's column
+names. A row with errors is rolled back to its savepoint and the next row is tried,
+so the report covers every row. At the end the whole transaction is rolled back on
+a dry run or when any row failed, and committed otherwise — with history context
+path "import" and one refresh of the derived views.
 """
 
 from __future__ import annotations
 
-import re
+import difflib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q, UniqueConstraint
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import F, Q
 
-from deals.history.context import history_context
-from deals.models import (
-    Agreement,
-    AgreementParty,
-    Amount,
-    Citation,
-    Company,
-    Deal,
-    Publication,
-    Source,
-)
-from deals.publishing import transition_error
+from deals.models import Agreement, AgreementParty, Amount, Company, Deal, Publication, Source
 from deals.refresh_scheduling import request_refresh
-from minerals_portal.api.writing import unique_slug
-from minerals_portal.common.loose_dates import LooseDate
+from deals.services import check_now, save, unit
+from deals.services.citations import add_citation
+from deals.services.rights import transition_error
+from deals.services.slugs import unique_slug
 from minerals_portal.common.models import plain_number
 from minerals_portal.common.search import fold
 
+from .cells import Party, Row, RowInvalid, Values
 from .columns import PARTY_SLOTS
 from .reading import FileRefused, read_rows
 
@@ -69,9 +60,6 @@ CITATION_COLUMNS = {
 }
 
 
-_SQLITE_CONSTRAINT = re.compile(r"CHECK constraint failed: (\w+)")
-
-
 @dataclass
 class RowResult:
     number: int
@@ -99,11 +87,6 @@ class ImportResult:
         return [r for r in self.rows if not r.ok]
 
 
-class RowInvalid(Exception):
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-
-
 class _Rollback(Exception):
     pass
 
@@ -117,7 +100,7 @@ def import_file(name: str, data: bytes, user=None, *, commit: bool) -> ImportRes
         result.file_error = str(exc)
         return result
     try:
-        with history_context(path="import", user=user, file=name[:200]), transaction.atomic():
+        with unit(user, "import", file=name[:200]):
             writer = _Writer(user)
             for number, values in rows:
                 result.rows.append(writer.row(number, values))
@@ -141,16 +124,17 @@ class _Writer:
     def row(self, number: int, values: dict[str, str]) -> RowResult:
         result = RowResult(number)
         try:
-            with transaction.atomic():  # a savepoint: a failed row leaves nothing behind
+            with unit(self.user):  # a savepoint: a failed row leaves nothing behind
                 self._write(values, result)
-                if connection.vendor == "postgresql":
-                    connection.check_constraints()  # deferred checks now, blamed on this row
+                check_now()  # the checks spanning rows, blamed on this row
+                connection.check_constraints()  # and the database's deferred ones
         except RowInvalid as exc:
             result.errors = exc.errors
-        except ValidationError as exc:
-            result.errors = [("", message) for message in exc.messages]
-        except DatabaseError as exc:
-            result.errors = [("", f"The database refused the row: {_first_line(exc)}")]
+        except ValidationError as exc:  # the stake total: blamed on the row's last stake
+            stakes = [f"party{n}_stake" for n in PARTY_SLOTS if values.get(f"party{n}_stake")]
+            result.errors = _located(exc, {"stake": (stakes or ["party1_stake"])[-1]})
+        except PermissionDenied as exc:
+            result.errors = [("", str(exc))]
         if result.errors:
             result.actions = []
         return result
@@ -158,7 +142,7 @@ class _Writer:
     # --- one row ---------------------------------------------------------------------
 
     def _write(self, values: dict[str, str], result: RowResult) -> None:
-        row = self._parse(_Values(values))
+        row = self._parse(Values(values))
         deal, created_deal = self._deal(row)
         if created_deal:
             result.actions.append(f"new deal “{deal.name}” ({deal.publication})")
@@ -173,18 +157,18 @@ class _Writer:
             fresh = []
         fresh += [(amount, "value")] if amount else []
         fresh += [(deal, "")] if created_deal else []
-        # Rows written just now have no citation yet: nothing to compare against.
-        Citation.objects.bulk_create(
-            Citation(content_object=r, source=row.source, quote=row.quote, field=name)
-            for r, name in fresh
-        )
+        for record, name in fresh:  # written just now: no citation to compare against
+            self._add_citation(record, row.source, row.quote, name)
         result.actions.append(f"cites {row.source.slug}")
 
-    def _parse(self, v: _Values) -> _Row:
+    def _parse(self, v: Values) -> Row:
         """Every cell checked (types, choices, look-ups) before anything is written."""
-        row = _Row(deal=v.text("deal"), publication=v.choice("publication", Publication.values))
+        row = Row(deal=v.text("deal"), publication=v.choice("publication", Publication.values))
+        row.new_deal = v.yes("new_deal")
         if not row.deal:
             v.error("deal", "Give the slug of an existing deal or a new deal's name.")
+        elif not row.new_deal and self._find_deal(row.deal) is None:
+            v.error("deal", self._no_such_deal(row.deal))
         row.source, row.quote = self._source(v), v.text("citation_quote")
         row.citation_field = v.text("citation_field")
         if not row.quote:
@@ -218,7 +202,7 @@ class _Writer:
             v.error("citation_source", f"No source with slug “{slug}”.")
         return self.sources[slug]
 
-    def _parse_party(self, v, slot) -> _Party | None:
+    def _parse_party(self, v, slot) -> Party | None:
         prefix = f"party{slot}_"
         name = v.text(prefix + "company")
         if not name:
@@ -231,7 +215,7 @@ class _Writer:
         role = v.choice(prefix + "role", AgreementParty.Role.values)
         if not v.text(prefix + "role"):
             v.error(prefix + "role", "A party needs a role.")
-        return _Party(prefix, company, role, v.decimal(prefix + "stake"))
+        return Party(prefix, company, role, v.decimal(prefix + "stake"))
 
     def _company(self, text: str) -> Company | None:
         if text not in self.companies:
@@ -262,13 +246,26 @@ class _Writer:
 
     # --- writing (model rules: ``full_clean``) -------------------------------------------
 
+    def _find_deal(self, text: str) -> Deal | None:
+        return Deal.objects.filter(Q(slug=text) | Q(name__iexact=text)).first()
+
+    def _no_such_deal(self, text: str) -> str:
+        """A misspelt slug must not make a new deal: say so, with the closest slugs."""
+        slugs = list(Deal.objects.values_list("slug", flat=True))
+        close = difflib.get_close_matches(text.lower(), slugs, n=3, cutoff=0.6)
+        hint = f" Did you mean {', '.join(f'“{s}”' for s in close)}?" if close else ""
+        return (
+            f"No deal with the slug or name “{text}”.{hint} To create a new deal, "
+            "put yes in the new_deal column."
+        )
+
     def _deal(self, row) -> tuple[Deal, bool]:
-        deal = Deal.objects.filter(Q(slug=row.deal) | Q(name__iexact=row.deal)).first()
+        deal = self._find_deal(row.deal)
         if deal is not None:
             return deal, False
         deal = Deal(name=row.deal, slug=unique_slug(Deal, row.deal, "deal"))
         self._publication(deal, None, row.publication or Publication.DRAFT, "deal")
-        _save(deal, DEAL_COLUMNS)
+        _save(self.user, deal, DEAL_COLUMNS)
         return deal, True
 
     def _agreement(self, row, deal, result) -> Agreement:
@@ -291,7 +288,7 @@ class _Writer:
             agreement.slug = unique_slug(Agreement, agreement.title, "agreement")
         wanted = row.publication or (Publication.DRAFT if new else stored)
         self._publication(agreement, stored, wanted, "agreement")
-        _save(agreement, AGREEMENT_COLUMNS, trusted=["deal"])
+        _save(self.user, agreement, AGREEMENT_COLUMNS, trusted=["deal"])
         verb = "new" if new else "updated"
         result.actions.append(f"{verb} agreement “{agreement.title}” ({agreement.publication})")
         return agreement
@@ -303,7 +300,7 @@ class _Writer:
         record.stake = party.stake
         columns = {"stake": prefix + "stake", "role": prefix + "role"}
         columns.update({"company": prefix + "company", "__all__": prefix + "company"})
-        _save(record, columns, trusted=["agreement", "company"])
+        _save(self.user, record, columns, trusted=["agreement", "company"])
         stake = f", {party.stake} %" if party.stake is not None else ""
         result.actions.append(f"party {company} ({role}{stake})")
 
@@ -318,22 +315,22 @@ class _Writer:
         text = f"{deal.slug} {amount.kind.replace('_', ' ')} {as_of.iso()} {value}"
         amount.slug = unique_slug(Amount, text, "amount")
         self._publication(amount, None, row.publication or Publication.DRAFT, "amount")
-        _save(amount, AMOUNT_COLUMNS, trusted=["deal", "agreement"])
+        _save(self.user, amount, AMOUNT_COLUMNS, trusted=["deal", "agreement"])
         result.actions.append(f"amount {amount.currency} {amount.value} ({amount.kind})")
         return amount
 
     def _cite(self, record, source, quote, field_name) -> None:
-        """Attach the row's citation (source and quote were checked when parsing)."""
-        citation = Citation(content_object=record, source=source, quote=quote, field=field_name)
-        same = Citation.objects.filter(
-            content_type=citation.content_type,
-            object_id=record.pk,
-            source=source,
-            quote=quote,
-            field=field_name,
-        )
-        if not same.exists():
-            _save(citation, CITATION_COLUMNS, trusted=["content_type", "source"])
+        """Attach the row's citation unless the record already has it."""
+        if not record.citations.filter(source=source, quote=quote, field=field_name).exists():
+            self._add_citation(record, source, quote, field_name)
+
+    def _add_citation(self, record, source, quote, field_name) -> None:
+        try:
+            add_citation(self.user, record, source, quote, field_name)
+        except ValidationError as exc:
+            raise RowInvalid(_located(exc, CITATION_COLUMNS)) from None
+        except PermissionDenied as exc:
+            raise RowInvalid([("citation_source", str(exc))]) from None
 
     def _publication(self, record, stored, wanted, kind) -> None:
         error = transition_error(self.user, stored, wanted)
@@ -342,122 +339,33 @@ class _Writer:
         record.publication = wanted
 
 
-@dataclass
-class _Party:
-    prefix: str
-    company: Company | None
-    role: str
-    stake: Decimal | None
-
-
-@dataclass
-class _Row:
-    """A row's cells, parsed."""
-
-    deal: str
-    publication: str
-    source: Source | None = None
-    quote: str = ""
-    citation_field: str = ""
-    slug: str = ""
-    existing: Agreement | None = None
-    title: str = ""
-    venue: str = ""
-    kind: str = ""
-    status: str = ""
-    announced: LooseDate | None = None
-    signed: LooseDate | None = None
-    parties: list[_Party] = field(default_factory=list)
-    amount: dict | None = None
-
-
-class _Values:
-    """One row's cells, parsed with errors collected per column."""
-
-    def __init__(self, values: dict[str, str]):
-        self.values = values
-        self.errors: list[tuple[str, str]] = []
-
-    def text(self, column: str) -> str:
-        return (self.values.get(column) or "").strip()
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append((column, message))
-
-    def check(self) -> None:
-        if self.errors:
-            raise RowInvalid(self.errors)
-
-    def choice(self, column: str, choices) -> str:
-        value = self.text(column).lower().replace(" ", "_").replace("-", "_")
-        if value and value not in choices:
-            self.error(column, f"“{self.text(column)}” is not one of: {', '.join(choices)}.")
-            return ""
-        return value
-
-    def decimal(self, column: str) -> Decimal | None:
-        text = self.text(column).replace(" ", "").replace("\u00a0", "").rstrip("%")
-        if not text:
-            return None
-        try:
-            value = Decimal(text.replace(",", ".") if text.count(",") == 1 else text)
-        except InvalidOperation:
-            self.error(column, f"“{self.text(column)}” is not a number.")
-            return None
-        if not value.is_finite():
-            self.error(column, f"“{self.text(column)}” is not a number.")
-            return None
-        return value
-
-    def loose(self, column: str) -> LooseDate | None:
-        text = self.text(column)
-        if not text:
-            return None
-        try:
-            return LooseDate.parse(text)
-        except ValueError:
-            self.error(column, f"“{text}” is not a date as YYYY, YYYY-MM or YYYY-MM-DD.")
-            return None
-
-
-def _save(record, columns: dict[str, str], trusted=()) -> None:
-    """Validate and save ``record``, reporting errors under the row's column names.
-
-    Field rules, ``clean()`` and unique constraints are checked as ``full_clean``
-    checks them (``trusted`` foreign keys were just looked up or written, so are
-    not fetched again). Check constraints are left to the database — one round
-    trip instead of one query each — and a violation is reported with the
-    constraint's own message, as the admin would show it.
-    """
+def _save(actor, record, columns: dict[str, str], trusted=()) -> None:
+    """Save ``record`` through the services as ``actor``, reporting refusals under the
+    row's column names (``trusted`` foreign keys were just looked up or written, so are
+    not fetched again)."""
     try:
-        record.full_clean(exclude=list(trusted), validate_constraints=False)
+        save(actor, record, exclude=trusted)
     except ValidationError as exc:
-        raise RowInvalid(_located(exc.message_dict, columns)) from None
-    for constraint in record._meta.constraints:
-        if isinstance(constraint, UniqueConstraint):
-            try:
-                constraint.validate(type(record), record)
-            except ValidationError as exc:
-                column = columns.get(_first_field(constraint), "")
-                raise RowInvalid([(column, m) for m in exc.messages]) from None
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError as exc:
-        name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-        name = name or next(iter(_SQLITE_CONSTRAINT.findall(str(exc))), None)
-        constraint = next((c for c in record._meta.constraints if c.name == name), None)
-        if constraint is None:
-            raise
-        message = constraint.get_violation_error_message()
-        raise RowInvalid([(columns.get(_first_field(constraint), ""), message)]) from None
+        raise RowInvalid(_located(exc, columns, record)) from None
+    except PermissionDenied as exc:
+        column = columns.get("__all__") or columns.get("slug", "")
+        raise RowInvalid([(column, str(exc))]) from None
 
 
-def _located(message_dict, columns) -> list[tuple[str, str]]:
+def _located(exc: ValidationError, columns, record=None) -> list[tuple[str, str]]:
+    """The refusal's messages under the row's column names; a constraint's message goes to
+    the column of the first field the constraint names."""
+    by_message = {
+        str(c.get_violation_error_message()): _first_field(c)
+        for c in (record._meta.constraints if record is not None else ())
+    }
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.messages)]
     errors = []
-    for name, messages in message_dict.items():
-        column = columns.get(name, name if name != "__all__" else "")
-        errors += [(column, message) for message in messages]
+    for name, messages in items:
+        for message in messages:
+            field = by_message.get(message, "") if name == "__all__" else name
+            column = columns.get(field, field) if field else columns.get("__all__", "")
+            errors.append((column, message))
     return errors
 
 
@@ -477,7 +385,3 @@ def _first_field(constraint) -> str:
         inner += getattr(node, "get_source_expressions", lambda: [])()
         stack = inner + stack  # depth first: the first field written wins
     return ""
-
-
-def _first_line(exc) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

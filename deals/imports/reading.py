@@ -62,8 +62,6 @@ def _csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRefused("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.") from None
-    if "\x00" in text:
-        raise FileRefused("The CSV file contains NUL characters.")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)

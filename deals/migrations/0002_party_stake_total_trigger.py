@@ -1,9 +1,7 @@
 """Refuse, in the database, parties whose stakes in one agreement total more than 100 %.
 
 A CHECK constraint cannot see other rows, so this rule is a trigger: a
-deferrable constraint trigger on PostgreSQL. On the embedded SQLite default,
-table rebuilds by later migrations would drop a trigger, so ``deals.apps``
-(re)creates the SQLite triggers after every migrate instead.
+deferrable constraint trigger.
 """
 
 from django.db import migrations
@@ -32,16 +30,7 @@ DROP TRIGGER IF EXISTS deals_party_stake_total ON deals_agreementparty;
 DROP FUNCTION IF EXISTS deals_party_stake_total_check();
 """
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD, None)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_BACKWARD, None)
-
 
 class Migration(migrations.Migration):
     dependencies = [("deals", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunSQL([PG_FORWARD], [PG_BACKWARD])]

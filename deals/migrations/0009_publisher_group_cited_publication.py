@@ -81,16 +81,12 @@ DROP FUNCTION IF EXISTS deals_published_is_cited(text, text, bigint);
 
 
 def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(PG_FORWARD, None)
     for table in PUBLISHABLE_TABLES:
         schema_editor.execute(PG_TABLE_TRIGGER.format(table=table), None)
 
 
 def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     tables = "\n".join(
         f"DROP TRIGGER IF EXISTS {t}_published_cited ON {t};" for t in PUBLISHABLE_TABLES
     )

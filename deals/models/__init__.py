@@ -15,6 +15,7 @@ from .companies import Company, Ownership
 from .events import Event
 from .money import Amount, ExchangeRate
 from .publication import Publication
+from .seeding import SeedRecord
 from .sources import Citation, Source
 from .sync import ApiToken, Tombstone
 
@@ -38,6 +39,7 @@ __all__ = [
     "Ownership",
     "Publication",
     "RefreshState",
+    "SeedRecord",
     "TimelineTotals",
     "Source",
     "Tombstone",

@@ -1,8 +1,8 @@
 """Derived views: summary tables rebuilt atomically by ``deals.aggregates``.
 
 Every table is rebuilt as a whole inside one transaction, so a reader sees
-either the previous complete content or the new one (PostgreSQL MVCC; SQLite
-WAL). Money columns are in USD; three kinds are kept apart everywhere:
+either the previous complete content or the new one (PostgreSQL MVCC). Money
+columns are in USD; three kinds are kept apart everywhere:
 
 * ``committed_usd``: investment commitments (equity-like money);
 * ``financing_usd``: financing interest (letters of interest, export credit);

@@ -1,11 +1,9 @@
 """Deals (projects followed over time), their agreements, and the parties to them."""
 
-from decimal import Decimal
-
+import pgtrigger
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +16,27 @@ from .companies import Company
 from .publication import Publishable
 from .versioning import Versioned
 
-MAX_TOTAL_STAKE = Decimal("100")
+# The name the stake-total refusal carries (see ``STAKE_TOTAL_CHECK``).
+STAKE_TOTAL_CONSTRAINT = "party_stake_total"
+
+# The parties' stakes in one agreement total at most 100 %. Checked at commit (a
+# deferred constraint trigger), so a reallocation written row by row passes; the
+# agreement row is locked first, so concurrent writers to one agreement are summed
+# one after the other and cannot both commit a total over 100 %.
+STAKE_TOTAL_CHECK = f"""
+    SELECT title INTO agreement_title FROM deals_agreement
+     WHERE id = NEW.agreement_id FOR NO KEY UPDATE;
+    SELECT COALESCE(SUM(stake), 0) INTO total
+      FROM deals_agreementparty WHERE agreement_id = NEW.agreement_id;
+    IF total > 100 THEN
+        RAISE EXCEPTION 'The parties'' stakes in agreement “%” total % %%, more than 100 %%.',
+            agreement_title, trim_scale(total)
+            USING ERRCODE = 'check_violation', CONSTRAINT = '{STAKE_TOTAL_CONSTRAINT}',
+                  TABLE = 'deals_agreementparty', COLUMN = 'stake',
+                  DETAIL = format('agreement_id=%s', NEW.agreement_id);
+    END IF;
+    RETURN NULL;
+"""
 
 
 @tracked
@@ -195,28 +213,20 @@ class AgreementParty(Timestamped):
                 violation_error_message="A stake cannot be held via the company itself.",
             ),
         ]
-        # The "at most 100 % per agreement" rule spans rows: it is enforced by a
-        # database trigger (migration 0002) and by ``clean`` for a friendly message.
+        # The "at most 100 % per agreement" rule spans rows: a deferred trigger,
+        # forced early by ``deals.services.stakes.check_stake_totals``.
+        triggers = [
+            pgtrigger.Trigger(
+                name="stake_total",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("stake", "agreement_id"),
+                condition=pgtrigger.Q(new__stake__isnull=False),
+                timing=pgtrigger.Deferred,
+                declare=[("agreement_title", "text"), ("total", "numeric")],
+                func=STAKE_TOTAL_CHECK,
+            )
+        ]
 
     def __str__(self) -> str:
         stake = f", {plain_number(self.stake)} %" if self.stake is not None else ""
         return f"{self.company} ({self.get_role_display()}{stake})"
-
-    def clean(self):
-        if self.stake is None or not self.agreement_id:
-            return
-        if getattr(self, "total_checked_elsewhere", False):
-            return
-        others = (
-            AgreementParty.objects.filter(agreement_id=self.agreement_id)
-            .exclude(pk=self.pk)
-            .aggregate(total=Sum("stake"))["total"]
-            or 0
-        )
-        if others + self.stake > MAX_TOTAL_STAKE:
-            raise ValidationError(
-                {
-                    "stake": f"Stakes in this agreement would total "
-                    f"{plain_number(others + self.stake)} %, more than 100 %."
-                }
-            )

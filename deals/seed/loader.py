@@ -1,207 +1,51 @@
 """Load the cited seed dataset (``dataset.yaml``) into the database.
 
-The loader is idempotent: records are matched on their ``key`` (slug) or
-natural key, so a second run changes nothing and an edited file updates the
-records it names. The whole file loads in one transaction; the first bad
-record aborts it with a ``SeedError`` naming the section, index and key.
+Records are matched on their ``key`` (slug) or natural key. The loader remembers
+what it wrote for each record (``SeedRecord``) and never overrides an editorial
+decision: a record changed, withdrawn or deleted since it was seeded is left as it
+is and reported (``LoadReport.kept``); one still as seeded is brought up to date
+with the file; records editors added are never touched. A second run changes
+nothing. The whole file loads in one transaction; a malformed or refused record
+aborts it with a ``SeedError`` naming the section, index and key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 
-from deals.history.context import history_context
-from deals.models import (
-    Agreement,
-    AgreementParty,
-    Amount,
-    Citation,
-    Company,
-    Deal,
-    Event,
-    Ownership,
-    Source,
-)
-from deposits.models import Commodity, Deposit, DepositCommodity, Region, ResourceEstimate
+from deals.models import Publication, SeedRecord
+from deals.services import unit
 from minerals_portal.common.loose_dates import LooseDate
+
+from . import writing
+from .report import Kept, LoadReport
+from .sections import CITATION_KEYS, PARTY_KEYS, SECTIONS, SPECIAL, Section
+from .snapshot import fingerprint, snapshot, why_kept
+
+__all__ = ["LoadReport", "SeedError", "load_dataset", "read_dataset"]
 
 
 class SeedError(Exception):
-    """The dataset file is malformed; the message names the bad record."""
+    """The dataset file is malformed, or a record is refused; the message names it."""
 
 
-@dataclass
-class Section:
-    model: type[models.Model]
-    scalars: tuple[str, ...] = ()
-    decimals: tuple[str, ...] = ()
-    loose_dates: dict[str, str] = field(default_factory=dict)  # yaml name -> model field
-    fks: dict[str, str] = field(default_factory=dict)  # yaml name -> section
-    m2m: dict[str, str] = field(default_factory=dict)  # yaml name -> section
-    required: tuple[str, ...] = ()
-    cited: bool = True
-    natural_key: tuple[str, ...] = ()  # fields identifying a record that has no slug
-
-
-SECTIONS: dict[str, Section] = {
-    "sources": Section(
-        Source,
-        scalars=("publisher", "title", "url", "language", "file"),
-        required=("publisher", "title", "language", "published"),
-        cited=False,
-    ),
-    "commodities": Section(
-        Commodity,
-        scalars=(
-            "code",
-            "name",
-            "name_ru",
-            "name_kk",
-            "aliases",
-            "group",
-            "usgs_2022",
-            "usgs_2025",
-        ),
-        required=("code", "name"),
-    ),
-    "regions": Section(
-        Region,
-        scalars=("name", "name_ru", "name_kk", "aliases", "iso_code", "country"),
-        decimals=("centroid_lat", "centroid_lon"),
-        required=("name", "iso_code", "country"),
-    ),
-    "deposits": Section(
-        Deposit,
-        scalars=(
-            "name",
-            "name_ru",
-            "name_kk",
-            "aliases",
-            "kind",
-            "stage",
-            "description",
-            "location_accuracy",
-        ),
-        decimals=("area_km2", "latitude", "longitude"),
-        m2m={"regions": "regions"},
-        required=("name",),
-    ),
-    "companies": Section(
-        Company,
-        scalars=("name", "name_ru", "name_kk", "aliases", "kind", "country", "description"),
-        required=("name", "kind", "country"),
-    ),
-    "ownerships": Section(
-        Ownership,
-        scalars=("relation",),
-        decimals=("stake_min", "stake_max"),
-        fks={"parent": "companies", "child": "companies"},
-        required=("parent", "child", "relation"),
-        natural_key=("parent", "child"),
-    ),
-    "deals": Section(
-        Deal,
-        scalars=("name", "name_ru", "name_kk", "aliases", "summary", "host_country"),
-        m2m={"deposits": "deposits", "commodities": "commodities"},
-        required=("name",),
-    ),
-    "agreements": Section(
-        Agreement,
-        scalars=("title", "kind", "status", "venue", "binding"),
-        loose_dates={"announced": "announced_on", "signed": "signed_on"},
-        fks={"deal": "deals"},
-        m2m={"deposits": "deposits", "commodities": "commodities"},
-        required=("deal", "title", "kind", "status"),
-    ),
-    "amounts": Section(
-        Amount,
-        scalars=("currency", "qualifier", "kind"),
-        decimals=("value", "value_max"),
-        loose_dates={"as_of": "as_of"},
-        fks={
-            "deal": "deals",
-            "agreement": "agreements",
-            "deposit": "deposits",
-            "investor": "companies",
-            "restates": "amounts",
-        },
-        required=("deal", "value", "currency", "kind", "as_of"),
-    ),
-    "resource_estimates": Section(
-        ResourceEstimate,
-        scalars=(
-            "quantity_unit",
-            "quantity_qualifier",
-            "measured",
-            "grade_unit",
-            "depth_limit_m",
-            "category",
-            "reporting_code",
-        ),
-        decimals=("quantity", "grade"),
-        loose_dates={"as_of": "as_of"},
-        fks={"deposit": "deposits", "commodity": "commodities"},
-        required=("deposit", "quantity", "quantity_unit", "measured", "category"),
-    ),
-    "events": Section(
-        Event,
-        scalars=("title", "kind", "description"),
-        loose_dates={"date": "on", "end_date": "end_on"},
-        fks={"deal": "deals", "agreement": "agreements"},
-        m2m={"deposits": "deposits", "companies": "companies"},
-        required=("title", "kind", "date"),
-    ),
-}
-
-# Keys handled outside the generic table.
-_SPECIAL = {
-    "sources": {"published"},
-    "deposits": {"commodities"},
-    "agreements": {"parties"},
-    "ownerships": set(),
-}
-_PARTY_KEYS = {"company", "role", "stake", "held_via", "citations"}
-_CITATION_KEYS = {"source", "quote", "field"}
-
-
-@dataclass
-class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-    citations_added: int = 0
-
-    def count(self, section: str, outcome: str) -> None:
-        bucket = getattr(self, outcome)
-        bucket[section] = bucket.get(section, 0) + 1
-
-    def summary(self) -> str:
-        lines = []
-        for section in [*SECTIONS, "agreement_parties", "deposit_commodities"]:
-            c, u, n = (
-                self.created.get(section, 0),
-                self.updated.get(section, 0),
-                self.unchanged.get(section, 0),
-            )
-            lines.append(f"{section:20s} {c:4d} created {u:4d} updated {n:4d} unchanged")
-        lines.append(f"citations added: {self.citations_added}")
-        return "\n".join(lines)
+class _Missing(Exception):
+    """A record refers to one that is not in the database (deleted since seeded)."""
 
 
 class _Loader:
     def __init__(self, data: dict[str, Any]):
         self.data = data
-        self.objects: dict[str, dict[str, models.Model]] = {name: {} for name in SECTIONS}
+        self.objects: dict[str, dict[str, models.Model | None]] = {n: {} for n in SECTIONS}
         self.report = LoadReport()
+        self.seeded = {(r.section, r.key): r for r in SeedRecord.objects.all()}
         self._where = ""
 
     # -- helpers -----------------------------------------------------------
@@ -210,9 +54,12 @@ class _Loader:
 
     def ref(self, section: str, key: Any) -> models.Model:
         try:
-            return self.objects[section][key]
+            obj = self.objects[section][key]
         except (KeyError, TypeError):
             raise self.fail(f"unknown {section} key {key!r}") from None
+        if obj is None:
+            raise _Missing(f"refers to {section} {key!r}, which is not in the database")
+        return obj
 
     def decimal(self, name: str, value: Any) -> Decimal | None:
         if value is None or value == "":
@@ -242,45 +89,91 @@ class _Loader:
             raise SeedError(f"unknown top-level sections: {sorted(unknown)}")
         if self.data.get("version") != 1:
             raise SeedError(f"unsupported dataset version {self.data.get('version')!r} (want 1)")
-        restates: list[tuple[dict[str, Any], str]] = []
         for name, spec in SECTIONS.items():
             records = self.data.get(name) or []
             if not isinstance(records, list):
                 raise SeedError(f"{name}: must be a list of records")
-            for index, record in enumerate(records):
+            for index, record in self._ordered(name, records):
                 key = record.get("key") if isinstance(record, dict) else None
                 self._where = f"{name}[{index}] (key={key!r})"
                 if not isinstance(record, dict):
                     raise self.fail("each record must be a mapping")
-                if name == "amounts" and record.get("restates"):
-                    restates.append((record, self._where))
-                    record = {k: v for k, v in record.items() if k != "restates"}
-                obj = self.load_record(name, spec, record)
                 if key in self.objects[name]:
                     raise self.fail("duplicate key")
-                self.objects[name][key] = obj
-        for record, where in restates:
-            self._where = where
-            amount = self.objects["amounts"][record["key"]]
-            previous = self.ref("amounts", record["restates"])
-            if amount.restates_id != previous.pk:
-                amount.restates = previous
-                self.save(amount, "amounts", created=False)
+                self.objects[name][key] = self.load_record(name, spec, record)
         return self.report
 
-    def load_record(self, name: str, spec: Section, record: dict[str, Any]) -> models.Model:
+    def _ordered(self, name: str, records: list) -> list[tuple[int, Any]]:
+        """The records in file order, except that an amount follows the one it restates."""
+        if name != "amounts":
+            return list(enumerate(records))
+        keys = {r.get("key") for r in records if isinstance(r, dict)}
+        done: set[str] = set()
+        ordered, waiting = [], list(enumerate(records))
+        while waiting:
+            ready = [
+                (i, r)
+                for i, r in waiting
+                if not isinstance(r, dict) or r.get("restates") in done or r["restates"] not in keys
+            ]
+            if not ready:  # a cycle: report the first record caught in it
+                ready = waiting[:1]
+            ordered += ready
+            done |= {r.get("key") for _, r in ready if isinstance(r, dict)}
+            waiting = [item for item in waiting if item not in ready]
+        return ordered
+
+    def load_record(self, name: str, spec: Section, record: dict[str, Any]):
         key = record.get("key")
         if not isinstance(key, str) or not key:
             raise self.fail("every record needs a non-empty string 'key'")
-        allowed = (
-            {"key", "citations"}
-            | set(spec.scalars)
-            | set(spec.decimals)
-            | set(spec.loose_dates)
-            | set(spec.fks)
-            | set(spec.m2m)
-            | _SPECIAL.get(name, set())
-        )
+        self._check_keys(name, spec, record)
+        lookup = {}
+        try:
+            values = self._values(name, spec, record)
+            if spec.natural_key:
+                lookup = {f: values[f] for f in spec.natural_key}
+            links = {
+                f: [self.ref(s, k) for k in (record.get(f) or [])] for f, s in spec.m2m.items()
+            }
+            extra = self._dependents(name, record)
+        except _Missing as exc:
+            existing = spec.model._default_manager.filter(**lookup or {"slug": key}).first()
+            self._keep(name, key, existing, f"not loaded: it {exc}")
+            return existing
+        existing = spec.model._default_manager.filter(**lookup or {"slug": key}).first()
+        seeded = self.seeded.get((name, key))
+        if existing is None and seeded is not None and seeded.written is not None:
+            self._keep(name, key, None, why_kept(seeded.written, None))
+            return None
+        before = snapshot(existing) if existing is not None else None
+        if seeded is not None and seeded.written != before:
+            self._keep(name, key, before, why_kept(seeded.written, before))
+            return existing
+        obj = existing or spec.model(**({} if spec.natural_key else {"slug": key}))
+        try:
+            with unit(None):
+                self._write(obj, values, links, extra)
+                after = snapshot(obj)
+                if seeded is None and before is not None and after != before:
+                    raise _Differs
+        except _Differs:
+            self._keep(name, key, before, why_kept(None, before))
+            return spec.model._default_manager.get(pk=existing.pk)
+        except ValidationError as exc:
+            raise self.fail(_describe(exc)) from None
+        outcome = "created" if before is None else "unchanged" if after == before else "updated"
+        self.report.count(name, outcome)
+        if seeded is None:
+            SeedRecord.objects.create(section=name, key=key, written=after)
+        elif outcome == "updated" or seeded.kept or seeded.written is None:
+            seeded.written, seeded.kept = after, ""
+            seeded.save()
+        return obj
+
+    def _check_keys(self, name: str, spec: Section, record: dict[str, Any]) -> None:
+        allowed = {"key", "citations", *spec.scalars, *spec.decimals, *spec.loose_dates}
+        allowed |= {*spec.fks, *spec.m2m, *SPECIAL.get(name, set())}
         unknown = set(record) - allowed
         if unknown:
             raise self.fail(f"unknown fields {sorted(unknown)}")
@@ -290,6 +183,7 @@ class _Loader:
         if spec.cited and not record.get("citations"):
             raise self.fail("real data needs at least one citation")
 
+    def _values(self, name: str, spec: Section, record: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for f in spec.scalars:
             if f in record:
@@ -313,41 +207,59 @@ class _Loader:
                 values["published"] = dt.date.fromisoformat(str(record["published"]))
             except ValueError:
                 raise self.fail(f"published {record['published']!r} is not YYYY-MM-DD") from None
-            if values.get("url") == "":
-                values["url"] = ""
-
         if hasattr(spec.model, "publication"):
-            values["publication"] = "published"  # the seed is reviewed real data
-        obj, created, changed = self.upsert(spec.model, key, values, spec.natural_key)
-        self.save(obj, name, created=created, changed=changed)
+            values["publication"] = Publication.PUBLISHED  # the seed is reviewed real data
+        return values
 
-        for f, section in spec.m2m.items():
-            wanted = [self.ref(section, k) for k in (record.get(f) or [])]
-            manager = getattr(obj, f)
-            if set(manager.values_list("pk", flat=True)) != {o.pk for o in wanted}:
-                manager.set(wanted)
+    def _dependents(self, name: str, record: dict[str, Any]) -> dict[str, Any]:
+        """Commodities of a deposit, parties of an agreement, citations: checked, not written."""
+        extra: dict[str, Any] = {"citations": None}
+        if SECTIONS[name].cited:
+            extra["citations"] = self._citations(record["citations"])
         if name == "deposits":
-            self.load_deposit_commodities(obj, record.get("commodities") or [])
+            extra["commodities"] = {}
+            for i, item in enumerate(record.get("commodities") or []):
+                if not isinstance(item, dict) or set(item) - {"commodity", "role"}:
+                    raise self.fail(f"commodities[{i}] must be {{commodity, role}}")
+                commodity = self.ref("commodities", item.get("commodity"))
+                extra["commodities"][commodity.pk] = item.get("role") or "primary"
         if name == "agreements":
-            self.load_parties(obj, record.get("parties") or [])
-        if spec.cited:
-            self.load_citations(obj, record["citations"])
-        return obj
+            extra["parties"] = [
+                self._party(i, item) for i, item in enumerate(record.get("parties") or [])
+            ]
+        return extra
 
-    def upsert(self, model, key, values, natural_key=()):
-        """Find the record by slug (or by its natural key for slug-less models)."""
-        if natural_key:
-            lookup = {f: values[f] for f in natural_key}
-            identity = {}
-        else:
-            lookup = identity = {"slug": key}
-        try:
-            obj = model.objects.get(**lookup)
-        except model.DoesNotExist:
-            return model(**identity, **values), True, True
-        changed = False
+    def _party(self, i: int, item: Any) -> dict[str, Any]:
+        if not isinstance(item, dict) or set(item) - PARTY_KEYS:
+            raise self.fail(f"parties[{i}] has unknown fields")
+        if not item.get("citations"):
+            raise self.fail(f"parties[{i}]: real data needs at least one citation")
+        return {
+            "company": self.ref("companies", item.get("company")),
+            "role": item.get("role"),
+            "stake": self.decimal("stake", item.get("stake")),
+            "held_via": self.ref("companies", item["held_via"]) if item.get("held_via") else None,
+            "citations": self._citations(item["citations"]),
+        }
+
+    def _citations(self, items: Any) -> set[tuple[int, str, str]]:
+        if not isinstance(items, list):
+            raise self.fail("citations must be a list")
+        wanted = set()
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or set(item) - CITATION_KEYS:
+                raise self.fail(f"citations[{i}] must be {{source, quote, field}}")
+            quote = " ".join(str(item.get("quote") or "").split())
+            if not quote:
+                raise self.fail(f"citations[{i}] has no quote")
+            source = self.ref("sources", item.get("source"))
+            wanted.add((source.pk, quote, item.get("field") or ""))
+        return wanted
+
+    def _write(self, obj, values, links, extra) -> None:
+        changed = obj.pk is None
         for f, value in values.items():
-            current = getattr(obj, f)
+            current = None if changed else getattr(obj, f)
             if isinstance(current, models.Model) or isinstance(value, models.Model):
                 differs = getattr(current, "pk", None) != getattr(value, "pk", None)
             else:
@@ -355,96 +267,30 @@ class _Loader:
             if differs:
                 setattr(obj, f, value)
                 changed = True
-        return obj, False, changed
+        writing.save_record(obj, changed, links)
+        if "commodities" in extra:
+            writing.set_deposit_commodities(obj, extra["commodities"])
+        if extra["citations"] is not None:
+            writing.set_citations(obj, extra["citations"])
+        if "parties" in extra:
+            writing.set_parties(obj, extra["parties"])
+        writing.finish()
 
-    def save(self, obj, section, *, created, changed=True):
-        if not changed:
-            self.report.count(section, "unchanged")
-            return
-        try:
-            obj.full_clean()
-            with transaction.atomic():
-                obj.save()
-        except ValidationError as exc:
-            raise self.fail(_describe(exc)) from None
-        except IntegrityError as exc:
-            raise self.fail(f"refused by the database: {exc}") from None
-        self.report.count(section, "created" if created else "updated")
+    def _keep(self, section: str, key: str, current: dict | None, reason: str) -> None:
+        seeded = self.seeded.get((section, key))
+        mark = fingerprint({"state": current, "reason": reason})
+        if seeded is None:
+            seeded = SeedRecord.objects.create(section=section, key=key, written=None, kept=mark)
+            self.seeded[(section, key)] = seeded
+            new = True
+        elif new := seeded.kept != mark:
+            seeded.kept = mark
+            seeded.save()
+        self.report.kept.append(Kept(section, key, reason, new))
 
-    def load_deposit_commodities(self, deposit, items):
-        for i, item in enumerate(items):
-            if not isinstance(item, dict) or set(item) - {"commodity", "role"}:
-                raise self.fail(f"commodities[{i}] must be {{commodity, role}}")
-            commodity = self.ref("commodities", item.get("commodity"))
-            link, created = DepositCommodity.objects.get_or_create(
-                deposit=deposit,
-                commodity=commodity,
-                defaults={"role": item.get("role") or "primary"},
-            )
-            if not created and item.get("role") and link.role != item["role"]:
-                link.role = item["role"]
-                self.save(link, "deposit_commodities", created=False)
 
-    def load_parties(self, agreement, items):
-        wanted = []
-        for i, item in enumerate(items):
-            where = self._where
-            if not isinstance(item, dict) or set(item) - _PARTY_KEYS:
-                raise self.fail(f"parties[{i}] has unknown fields")
-            self._where = f"{where} parties[{i}]"
-            if not item.get("citations"):
-                raise self.fail("real data needs at least one citation")
-            company = self.ref("companies", item.get("company"))
-            role = item.get("role")
-            values = {
-                "stake": self.decimal("stake", item.get("stake")),
-                "held_via": self.ref("companies", item["held_via"])
-                if item.get("held_via")
-                else None,
-            }
-            party = AgreementParty.objects.filter(
-                agreement=agreement, company=company, role=role
-            ).first()
-            created = party is None
-            if created:
-                party = AgreementParty(agreement=agreement, company=company, role=role, **values)
-                changed = True
-            else:
-                changed = party.stake != values["stake"] or party.held_via_id != getattr(
-                    values["held_via"], "pk", None
-                )
-                for f, v in values.items():
-                    setattr(party, f, v)
-            self.save(party, "agreement_parties", created=created, changed=changed)
-            self.load_citations(party, item["citations"])
-            wanted.append(party.pk)
-            self._where = where
-        AgreementParty.objects.filter(agreement=agreement).exclude(pk__in=wanted).delete()
-
-    def load_citations(self, obj, items):
-        if not isinstance(items, list):
-            raise self.fail("citations must be a list")
-        content_type = ContentType.objects.get_for_model(obj)
-        wanted = set()
-        for i, item in enumerate(items):
-            if not isinstance(item, dict) or set(item) - _CITATION_KEYS:
-                raise self.fail(f"citations[{i}] must be {{source, quote, field}}")
-            quote = " ".join(str(item.get("quote") or "").split())
-            if not quote:
-                raise self.fail(f"citations[{i}] has no quote")
-            source = self.ref("sources", item.get("source"))
-            wanted.add((source.pk, quote, item.get("field") or ""))
-        existing = Citation.objects.filter(content_type=content_type, object_id=obj.pk)
-        have = {(c.source_id, c.quote, c.field): c.pk for c in existing}
-        seed_sources = {s.pk for s in self.objects["sources"].values()}
-        stale = [pk for k, pk in have.items() if k not in wanted and k[0] in seed_sources]
-        Citation.objects.filter(pk__in=stale).delete()
-        new = [
-            Citation(content_type=content_type, object_id=obj.pk, source_id=s, quote=q, field=f)
-            for (s, q, f) in wanted - set(have)
-        ]
-        Citation.objects.bulk_create(new)
-        self.report.citations_added += len(new)
+class _Differs(Exception):
+    """An untracked record differs from the seed: roll its write back."""
 
 
 def _describe(exc: ValidationError) -> str:
@@ -468,5 +314,5 @@ def load_dataset(data: dict[str, Any]) -> LoadReport:
     """Load parsed dataset ``data`` in one transaction; raise ``SeedError`` on a bad record.
 
     The changes are recorded in the history with the path "seed"."""
-    with history_context(path="seed"), transaction.atomic():
+    with unit(None, path="seed"):
         return _Loader(data).run()

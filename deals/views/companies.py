@@ -2,8 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
-from deals.filtersets import shows_drafts, visible
 from deals.models import AgreementParty, CommittedByCompany, Company, Ownership, ViewRefresh
+from deals.visibility import shows_drafts, visible
 
 
 def company_list(request):

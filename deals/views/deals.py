@@ -3,9 +3,10 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
-from deals.filtersets import shows_drafts, visible, with_usd
+from deals.filtersets import with_usd
 from deals.models import Agreement, AgreementParty, Amount, Deal, Event
 from deals.selectors import committed_total
+from deals.visibility import shows_drafts, visible
 
 LIST_PAGE_SIZE = 50
 

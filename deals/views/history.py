@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from deals.history.context import recording
 from deals.history.entries import history
 from deals.models import Deal
 
@@ -21,11 +20,11 @@ PAGE_SIZE = 25
 @staff_roles_only
 def deal_history(request, slug):
     deal = get_object_or_404(Deal, slug=slug)
-    entries = history(deal) if recording() else []
+    entries = history(deal)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         opts = entry.model._meta
         if entry.revertable and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
             entry.revert_url = reverse("admin:deals_deal_revert", args=[deal.pk, entry.key])
-    context = {"deal": deal, "page": page, "recording": recording()}
+    context = {"deal": deal, "page": page}
     return render(request, "editorial/deal_history.html", context)

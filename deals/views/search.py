@@ -4,10 +4,9 @@ from deals.filtersets import (
     AgreementFilterSet,
     CompanyFilterSet,
     DealFilterSet,
-    shows_drafts,
-    visible,
 )
 from deals.models import Agreement, Company, Deal
+from deals.visibility import shows_drafts, visible
 from deposits.filtersets import DepositFilterSet
 from deposits.models import Deposit
 

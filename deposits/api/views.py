@@ -3,8 +3,8 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from deals.filtersets import visible
 from deals.models import Citation, Deal
+from deals.visibility import visible
 from minerals_portal.api.viewsets import ReadOnlyResource
 
 from ..filtersets import CommodityFilterSet, DepositFilterSet

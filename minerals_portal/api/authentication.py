@@ -138,10 +138,7 @@ class ApiTokenAuthentication(BaseAuthentication):
     def authenticate_key(self, key: str, request=None):
         from deals.models import ApiToken
 
-        if connection.vendor == "postgresql":
-            token = fetch_token(hash_key(key), request)
-        else:
-            token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+        token = fetch_token(hash_key(key), request)
         if token is None:
             raise AuthenticationFailed("Invalid API token.", code="invalid_token")
         now = timezone.now()

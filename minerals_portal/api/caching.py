@@ -89,14 +89,7 @@ def _stamp_column(model) -> str | None:
 
 def data_version(published_only: bool = False) -> tuple[str, dt.datetime | None]:
     """(fingerprint, latest change time) of everything the API serves, in one query."""
-    sql = _fingerprint_sql(published_only)
-    if connection.vendor == "postgresql":
-        row = fetch_prepared(sql)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            row = cursor.fetchone()
-    return version_of(row)
+    return version_of(fetch_prepared(_fingerprint_sql(published_only)))
 
 
 def version_of(row) -> tuple[str, dt.datetime | None]:

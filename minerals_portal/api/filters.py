@@ -169,11 +169,13 @@ class FoldedSearchFilter(django_filters.CharFilter):
             condition |= self._match(model, f"{path}__icontains", word)
         return condition
 
-    @staticmethod
-    def _match(model, lookup: str, value: str) -> Q:
+    def _match(self, model, lookup: str, value: str) -> Q:
         if "__" not in lookup.rsplit("__", 1)[0]:
             return Q(**{lookup: value})
-        return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
+        # Through related rows: the filter set may narrow them to what its reader may see.
+        reach = getattr(self.parent, "reach", None)
+        condition = reach(model, lookup, value) if reach else Q(**{lookup: value})
+        return Q(pk__in=model._base_manager.filter(condition).values("pk"))
 
 
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):

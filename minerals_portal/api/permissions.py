@@ -2,12 +2,15 @@
 
 Reading needs an authenticated user holding the model's ``view`` permission
 (partners, analysts and editors all do); writing needs the model's ``add``,
-``change`` or ``delete`` permission, which only editors (and superusers) hold.
+``change`` or ``delete`` permission, which only editors (and superusers) hold;
+which records an editor may change is decided by ``deals.services.rights``.
 Drafts are shown to staff roles (editors, analysts) and superusers, never to
 partners.
 """
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from deals.services.rights import has_model_permission
 
 PARTNER = "partner"
 EDITOR = "editor"
@@ -60,7 +63,7 @@ class RolePermission(BasePermission):
         if model is None:
             return user.is_superuser
         action = WRITE_ACTIONS.get(request.method)
-        return action is not None and user.has_perm(_codename(model, action))
+        return action is not None and has_model_permission(user, action, model)
 
 
 def _codename(model, action: str) -> str:

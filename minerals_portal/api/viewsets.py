@@ -9,6 +9,9 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from deals import services
+from minerals_portal.common.validators import NUL_MESSAGE
+
 from .caching import ConditionalGetMixin
 from .pagination import FeedCursorPagination, PagePagination
 from .permissions import can_see_drafts
@@ -81,10 +84,7 @@ class PortalViewSetMixin(ConditionalGetMixin):
         with_nul = sorted(k for k, values in params.lists() if "\x00" in k + "".join(values))
         if with_nul:
             raise ValidationError(
-                {
-                    name.replace("\x00", "\\0"): ["NUL characters are not allowed."]
-                    for name in with_nul
-                }
+                {name.replace("\x00", "\\0"): [str(NUL_MESSAGE)] for name in with_nul}
             )
         allowed = self.allowed_query_params()
         unknown = sorted(set(params) - allowed)
@@ -151,31 +151,9 @@ class PortalViewSetMixin(ConditionalGetMixin):
         return response
 
 
-def nul_paths(data, path="") -> list[str]:
-    """Where NUL characters hide in a parsed JSON body (PostgreSQL text cannot hold them)."""
-    if isinstance(data, str):
-        return [path or "body"] if "\x00" in data else []
-    if isinstance(data, dict):
-        found = []
-        for key, value in data.items():
-            step = f"{path}.{key}" if path else str(key)
-            found += [step] if "\x00" in str(key) else nul_paths(value, step)
-        return found
-    if isinstance(data, list):
-        return [p for i, item in enumerate(data) for p in nul_paths(item, f"{path}[{i}]")]
-    return []
-
-
 class WriteMixin:
-    """Writes go through the write serializer in a transaction and answer the detail form."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.method in ("POST", "PUT", "PATCH"):
-            found = nul_paths(request.data)
-            if found:
-                message = ["NUL characters are not allowed."]
-                raise ValidationError({p.replace("\x00", "\\0"): message for p in found})
+    """Writes go through the write serializer (which hands them to ``deals.services``) in
+    a transaction, and answer the detail form; deletes go to ``deals.services`` directly."""
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -193,9 +171,7 @@ class WriteMixin:
         return Response(self.detail_data(instance))
 
     def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()
-        with transaction.atomic():
-            instance.delete()
+        services.delete(request.user, self.get_object())
         return Response(status=204)
 
     def detail_data(self, instance):

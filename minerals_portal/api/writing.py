@@ -1,14 +1,11 @@
-"""Helpers for the write serializers: the admin's validation, and slugs for new records."""
-
-import re
+"""Helpers for the write serializers: model validation messages under the API's field names."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.text import slugify
 from rest_framework.exceptions import ValidationError
 
-from .exceptions import validation_error_from_django
+from deals.services.slugs import unique_slug  # noqa: F401  (re-exported for the serializers)
 
-SLUG_MAX = 80
+from .exceptions import validation_error_from_django
 
 
 def clean_model(instance, aliases: dict[str, str] | None = None, exclude=()):
@@ -19,8 +16,13 @@ def clean_model(instance, aliases: dict[str, str] | None = None, exclude=()):
     try:
         instance.full_clean(exclude=list(exclude))
     except DjangoValidationError as exc:
-        error = validation_error_from_django(exc)
-        raise ValidationError(rename(error.detail, aliases or {})) from None
+        raise api_error(exc, aliases) from None
+
+
+def api_error(exc: DjangoValidationError, aliases: dict[str, str] | None = None):
+    """A service's ``ValidationError`` as the API's 400, keyed by the API's field names."""
+    error = validation_error_from_django(exc)
+    return ValidationError(rename(error.detail, aliases or {}))
 
 
 def rename(detail: dict, aliases: dict[str, str]) -> dict:
@@ -29,19 +31,3 @@ def rename(detail: dict, aliases: dict[str, str]) -> dict:
         target = renamed.setdefault(aliases.get(key, key), [])
         target.extend(m for m in messages if m not in target)
     return renamed
-
-
-def unique_slug(model, text: str, fallback: str) -> str:
-    """A free slug from ``text`` (ASCII), numbered ``-2``, ``-3``… when taken.
-
-    One query however many records share the base (probing ``-2``, ``-3``… one
-    query each made every new draft of a busy deal slower than the last); the
-    number is the next after the highest taken, so a deleted record's slug is
-    not handed to another.
-    """
-    base = slugify(text)[: SLUG_MAX - 6].strip("-") or fallback
-    pattern = rf"^{re.escape(base)}(-[0-9]+)?$"
-    taken = set(model._base_manager.filter(slug__regex=pattern).values_list("slug", flat=True))
-    if not taken:
-        return base
-    return f"{base}-{max(1 if s == base else int(s[len(base) + 1 :]) for s in taken) + 1}"

@@ -1,9 +1,14 @@
 """Abstract bases shared by the domain models of both apps."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .check_constraints import OneQueryChecks
 from .search import search_key
+from .validators import prohibit_nul_characters
+
+# Fields whose values reach PostgreSQL as text or JSON.
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
 def plain_number(value) -> str:
@@ -18,6 +23,23 @@ class Timestamped(OneQueryChecks):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Django's field checks, and no NUL character in any text or JSON value."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, TEXT_FIELDS) or (exclude and field.name in exclude):
+                continue
+            try:
+                prohibit_nul_characters(getattr(self, field.attname))
+            except ValidationError as exc:
+                errors.setdefault(field.name, []).extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Named(Timestamped):

@@ -3,7 +3,7 @@
 Kinds of client run at once, each a ``wrk`` process on loopback (20 connections
 in all): partners paging through agreements and events with a token, analysts
 opening the timeline and the dashboard, and one editor writing a draft amount
-every second.
+every second. The stack runs on a private PostgreSQL and Redis (``ops.private``).
 Each kind reports throughput, p50/p95/p99 latency and error counts.
 """
 
@@ -16,9 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import redis
-
-from .stack import REDIS, Stack, log, recreate_database
+from .private import PrivatePostgres, PrivateRedis
+from .stack import Stack, log
 
 HERE = Path(__file__).resolve().parent
 TARGET_P95_MS = {"api": 150, "page": 300}
@@ -48,13 +47,22 @@ def main(argv=None) -> int:
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
-    redis.Redis.from_url(f"{REDIS}/6").flushdb()
+    pg, broker = PrivatePostgres(), PrivateRedis()
+    try:
+        pg.start()
+        broker.start()
+        return measure(args, pg, broker)
+    finally:
+        pg.close()
+        broker.close()
+
+
+def measure(args, pg: PrivatePostgres, broker: PrivateRedis) -> int:
     # Twenty clients in a loop on loopback ask more than one partner's request budget
     # (API_THROTTLE_RATE); the budget is lifted here to measure the server, not the throttle.
     stack = Stack(
-        recreate_database("minerals_bench_load"),
-        port=8392,
-        redis_db=6,
+        pg.create_database("load"),
+        broker.url(0),
         workers=args.web_workers,
         extra_env={"API_THROTTLE_RATE": "1000000/min"},
     )

@@ -1,13 +1,16 @@
 """``make prod-smoke``: the production stack as processes, checked over HTTP, then fault drills.
 
-1. A fresh database is migrated and seeded; gunicorn (several workers), one
-   Celery worker and beat start against the local PostgreSQL and Redis.
+1. A private PostgreSQL and a private Redis start (``ops.private``); a fresh
+   database is migrated and seeded; gunicorn (several workers), one Celery worker
+   and beat start against them.
 2. Checks: readiness, a page, a partner's API read with a token, an editor's
    write through the API, and the derived views updated by the worker.
 3. Fault drills (``--no-faults`` skips them), each restoring the service:
    Redis stopped; PostgreSQL restarted under gunicorn; a worker killed in the
-   middle of a refresh.
-Everything started is stopped at the end, whatever happened.
+   middle of a refresh. Faults go to the private servers only.
+Everything started is stopped at the end, whatever happened. Meanwhile a watch
+checks that the machine's own PostgreSQL and Redis were left alone
+(``ops.machine_watch``), so two runs at once, or a run beside other work, pass.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ import sys
 import time
 
 import psycopg
-import redis
 
-from . import services
-from .stack import PG, REDIS, Stack, log, recreate_database
+from .machine_watch import MachineWatch
+from .private import PrivatePostgres, PrivateRedis
+from .stack import Stack, log
 
 EXIM = "/api/v1/amounts/katpar-exim-interest-2025-11/"
 
@@ -96,8 +99,10 @@ def smoke(stack: Stack, checks: Checks) -> tuple[str, str]:
     return partner, editor
 
 
-def drill_redis_down(stack: Stack, checks: Checks, partner: str, editor: str) -> None:
-    services.stop_redis()
+def drill_redis_down(
+    stack: Stack, checks: Checks, partner: str, editor: str, broker: PrivateRedis
+) -> None:
+    broker.stop()
     try:
         assert stack.get("/")[0] == 200, "page failed with Redis down"
         status, _, _ = stack.get("/api/v1/deals/", headers={"Authorization": f"Token {partner}"})
@@ -107,16 +112,17 @@ def drill_redis_down(stack: Stack, checks: Checks, partner: str, editor: str) ->
         status, seconds = patch_exim(stack, editor, 960_000_000)
         assert status == 200 and seconds < 2.0, f"write, Redis down: {status} in {seconds:.2f} s"
     finally:
-        services.start_redis()
+        broker.start()
     stack.wait_for(lambda: financing_of_katpar(stack) == 960_000_000, 90,
                    "the pending refresh catches up after Redis returns")  # fmt: skip
     stack.wait_for(lambda: stack.get("/readyz")[0] == 200, 60, "ready again")
     checks.ok("Redis stopped: reads and writes answer, readiness 503, refresh caught up after")
 
 
-def drill_postgres_restart(stack: Stack, checks: Checks, partner: str) -> None:
+def drill_postgres_restart(stack: Stack, checks: Checks, partner: str, pg: PrivatePostgres) -> None:
     assert stack.get("/")[0] == 200
-    services.restart_postgres()
+    log("restarting the private PostgreSQL")
+    pg.restart()
     auth = {"Authorization": f"Token {partner}"}
     results = [stack.get(path, headers=auth)[0] for path in ["/", "/api/v1/deals/"] * 5]
     failures = [s for s in results if s != 200]
@@ -125,11 +131,10 @@ def drill_postgres_restart(stack: Stack, checks: Checks, partner: str) -> None:
     checks.ok(f"PostgreSQL restarted under gunicorn: {len(failures)} failed, then all answer")
 
 
-def drill_worker_killed(checks: Checks) -> None:
+def drill_worker_killed(checks: Checks, pg: PrivatePostgres, broker: PrivateRedis) -> None:
     """Kill a worker mid-refresh on a large synthetic database; views stay whole."""
-    url = recreate_database("minerals_synthetic_fault")
-    stack = Stack(url, port=8391, redis_db=7)
-    redis.Redis.from_url(f"{REDIS}/7").flushdb()
+    url = pg.create_database("synthetic_fault")
+    stack = Stack(url, broker.url(1))
     stack.manage("migrate", "--noinput", "-v0")
     script = "from deals import synthetic; synthetic.generate(amounts=400000)"
     stack.manage("shell", "-c", script)
@@ -156,7 +161,7 @@ def drill_worker_killed(checks: Checks) -> None:
                     "SELECT 1 FROM pg_stat_activity WHERE query ILIKE '%agg_amount_facts%' "
                     "AND pid <> pg_backend_pid()"
                 ).fetchone(),
-                60,
+                600,
                 "the refresh is running",
             )
         stack.stop_process("worker", sig=signal.SIGKILL)
@@ -171,29 +176,17 @@ def drill_worker_killed(checks: Checks) -> None:
         checks.ok("worker killed mid-refresh: old views intact, new worker completed it")
     finally:
         stack.stop()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                ["minerals_synthetic_fault"],
-            )
-            conn.execute('DROP DATABASE IF EXISTS "minerals_synthetic_fault"')
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-faults", action="store_true", help="skip the fault drills")
-    args = parser.parse_args(argv)
-    services.ensure_up()
-    checks = Checks()
-    redis.Redis.from_url(f"{REDIS}/8").flushdb()
-    stack = Stack(recreate_database("minerals_smoke"))
+def run(args, checks: Checks, pg: PrivatePostgres, broker: PrivateRedis) -> int:
+    stack = Stack(pg.create_database("smoke"), broker.url(0))
     try:
         stack.prepare()
         stack.start()
         partner, editor = smoke(stack, checks)
         if not args.no_faults:
-            drill_redis_down(stack, checks, partner, editor)
-            drill_postgres_restart(stack, checks, partner)
+            drill_redis_down(stack, checks, partner, editor, broker)
+            drill_postgres_restart(stack, checks, partner, pg)
     except AssertionError as exc:
         log(f"FAIL {exc}")
         for name in ("web", "worker", "beat"):
@@ -201,17 +194,38 @@ def main(argv=None) -> int:
         return 1
     finally:
         stack.stop()
-        services.ensure_up()
     if not args.no_faults:
         try:
-            drill_worker_killed(checks)
+            drill_worker_killed(checks, pg, broker)
         except AssertionError as exc:
             log(f"FAIL {exc}")
             return 1
-        finally:
-            services.ensure_up()
-    log(f"prod-smoke OK ({len(checks.passed)} checks)")
     return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-faults", action="store_true", help="skip the fault drills")
+    args = parser.parse_args(argv)
+    checks = Checks()
+    with MachineWatch() as watch:
+        pg, broker = PrivatePostgres(), PrivateRedis()
+        try:
+            log("starting a private PostgreSQL and a private Redis")
+            pg.start()
+            broker.start()
+            status = run(args, checks, pg, broker)
+        finally:
+            pg.close()
+            broker.close()
+    untouched, seen = watch.verdict()
+    log(seen)
+    if not untouched:
+        log("FAIL the machine's own PostgreSQL or Redis was disturbed during the drills")
+        return 1
+    if status == 0:
+        log(f"prod-smoke OK ({len(checks.passed)} checks)")
+    return status
 
 
 if __name__ == "__main__":

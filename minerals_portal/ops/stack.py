@@ -1,4 +1,7 @@
-"""Start and stop the production stack (gunicorn, Celery worker, beat) as local processes."""
+"""Start and stop the production stack (gunicorn, Celery worker, beat) as local processes.
+
+The stack runs against private servers (``ops.private``): never the machine's own.
+"""
 
 from __future__ import annotations
 
@@ -15,32 +18,20 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
+from .private import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-PG = os.environ.get("STACK_PG", "postgres://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("STACK_REDIS", "redis://127.0.0.1:6379")
 
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def recreate_database(name: str) -> str:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-        )
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{PG}/{name}"
-
-
 @dataclass
 class Stack:
     database: str
-    port: int = 8390
-    redis_db: int = 8
+    redis: str  # a private Redis's URL (broker and cache share it, as in docker-compose)
+    port: int = field(default_factory=free_port)
     workers: int = 3
     extra_env: dict[str, str] = field(default_factory=dict)
     tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="portal-stack-")))
@@ -60,8 +51,8 @@ class Stack:
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback; TLS ends at the proxy
             DATABASE_URL=self.database,
-            CELERY_BROKER_URL=f"{REDIS}/{self.redis_db}",
-            CACHE_URL=f"{REDIS}/{self.redis_db}",  # as in docker-compose: shared throttles
+            CELERY_BROKER_URL=self.redis,
+            CACHE_URL=self.redis,  # as in docker-compose: shared throttles
             DERIVED_VIEWS_DEBOUNCE_SECONDS="0.5",
             PYTHONUNBUFFERED="1",
         )
@@ -103,7 +94,7 @@ class Stack:
     def start_worker(self) -> None:
         self._spawn("worker", [sys.executable, "-m", "celery", "-A", "minerals_portal", "worker",
                                "--loglevel=INFO", "--concurrency=1", "--without-gossip",
-                               "--without-mingle", "--hostname=smoke@%h"])  # fmt: skip
+                               "--without-mingle", f"--hostname=stack-{self.port}@%h"])  # fmt: skip
 
     def start_beat(self) -> None:
         self._spawn(
@@ -165,10 +156,4 @@ class Stack:
 
     @staticmethod
     def wait_for(predicate, timeout: float, what: str):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.5)
-        raise AssertionError(f"timed out after {timeout:.0f} s waiting until {what}")
+        return wait_until(predicate, timeout, what, interval=0.25)

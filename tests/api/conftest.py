@@ -60,6 +60,14 @@ def editor_client(editor):
 
 
 @pytest.fixture
+def publisher_client(db):
+    """An editor who may also publish, and change or delete published records."""
+    user = make_user("editor")
+    user.groups.add(Group.objects.get(name="publisher"))
+    return token_client(user)
+
+
+@pytest.fixture
 def analyst_client(db):
     client = APIClient()
     client.force_login(make_user("analyst"))

@@ -75,7 +75,7 @@ def test_a_nul_byte_in_a_written_string_is_a_400(world, editor_client):
 def test_a_nul_byte_in_a_written_slug_reference_is_a_400(world, editor_client):
     payload = {"agreement": "a\x00", "company": world.tks.slug, "role": "partner"}
     error = assert_error(editor_client.post("/api/v1/parties/", payload, format="json"), 400)
-    assert error["fields"] == {"agreement": ["NUL characters are not allowed."]}
+    assert error["fields"] == {"agreement": ["Null characters are not allowed."]}
     nested = {"parties": [{"company": world.tks.slug, "role": "partner\x00"}]}
     url = f"/api/v1/agreements/{world.agreement.slug}/"
     error = assert_error(editor_client.patch(url, nested, format="json"), 400)

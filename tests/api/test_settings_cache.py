@@ -17,7 +17,7 @@ CLEARED = {"CACHE_URL", "REDIS_URL", "API_THROTTLE_RATE", "DATABASE_URL", "DJANG
 def settings_with(tmp_path, **env):
     clean = {k: v for k, v in os.environ.items() if k not in CLEARED}
     clean.update(env, DJANGO_SETTINGS_MODULE="minerals_portal.settings")
-    clean["SQLITE_PATH"] = str(tmp_path / "x.sqlite3")
+    clean["EMBEDDED_PGDATA"] = str(tmp_path / "pg")
     out = subprocess.run(
         [sys.executable, "-c", PRINT],
         env=clean,

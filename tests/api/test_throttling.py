@@ -1,7 +1,5 @@
 """Each token has its own request budget; past it, a 429 that says when to retry."""
 
-import os
-
 import pytest
 from django.test import override_settings
 
@@ -38,18 +36,20 @@ def test_no_rate_means_no_limit(world, partner_client):
         assert partner_client.get("/api/v1/commodities/").status_code == 200
 
 
-REDIS_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        # A Redis database of its own (the Celery tests use 9).
-        "LOCATION": os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/8"),
+@pytest.fixture
+def redis_cache(settings, private_redis):
+    """The cache on the suite's private Redis (the test clears it)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis.url(1),
+        }
     }
-}
 
 
 @pytest.mark.integration
-@override_settings(API_THROTTLE_RATE="2/min", CACHES=REDIS_CACHE)
-def test_the_budget_is_shared_through_redis(world, partner):
+@override_settings(API_THROTTLE_RATE="2/min")
+def test_the_budget_is_shared_through_redis(redis_cache, world, partner):
     from django.core.cache import cache
 
     cache.clear()

@@ -98,9 +98,11 @@ def test_stakes_over_100_are_shown_as_a_form_error(client, world):
         reverse("admin:deals_agreement_add"), agreement_form(world, **{"parties-0-stake": "40"})
     )
     assert response.status_code == 200
-    assert "The parties’ stakes total 115 %, more than 100 %." in response.content.decode().replace(
-        "&#x27;", "’"
-    ).replace("'", "’")
+    body = response.content.decode().replace("&#x27;", "'")
+    assert (
+        "The parties' stakes in agreement “Agreement on joint development” total 115 %, "
+        "more than 100 %." in body
+    )
     assert not Agreement.objects.exists() and not AgreementParty.objects.exists()
 
 

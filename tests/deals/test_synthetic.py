@@ -6,10 +6,6 @@ from django.db import IntegrityError, connection, transaction
 from deals import synthetic
 from deals.models import AgreementParty, Amount, Company, Source
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="synthetic data is generated on PostgreSQL only"
-)
-
 
 @pytest.fixture
 def bench_named(monkeypatch):

@@ -12,12 +12,12 @@ from .conftest import change_form, logged_in, token_client
 pytestmark = pytest.mark.django_db
 
 
-def test_second_admin_save_gets_a_conflict_listing_what_changed(client, world, editor):
+def test_second_admin_save_gets_a_conflict_listing_what_changed(client, world, publisher):
     url = reverse("admin:deals_agreement_change", args=[world.agreement.pk])
     opened = Agreement.objects.get(pk=world.agreement.pk)  # both editors open version 1
     first, second = client, client.__class__()
-    logged_in(first, editor)
-    logged_in(second, editor.__class__.objects.get(pk=editor.pk))
+    logged_in(first, publisher)
+    logged_in(second, publisher.__class__.objects.get(pk=publisher.pk))
     assert 'name="version" value="1"' in first.get(url).content.decode()
 
     assert (
@@ -44,8 +44,8 @@ def test_second_admin_save_gets_a_conflict_listing_what_changed(client, world, e
     assert Agreement.objects.get(pk=world.agreement.pk).status == "binding"
 
 
-def test_second_api_write_with_a_stale_if_match_gets_412_with_the_changes(world, editor):
-    client = token_client(editor)
+def test_second_api_write_with_a_stale_if_match_gets_412_with_the_changes(world, publisher):
+    client = token_client(publisher)
     url = f"/api/v1/agreements/{world.agreement.slug}/"
     first = client.get(url)
     etag = first["ETag"]
@@ -70,8 +70,8 @@ def test_second_api_write_with_a_stale_if_match_gets_412_with_the_changes(world,
     )
 
 
-def test_if_match_is_optional_but_must_name_a_version(world, editor):
-    client = token_client(editor)
+def test_if_match_is_optional_but_must_name_a_version(world, publisher):
+    client = token_client(publisher)
     url = f"/api/v1/amounts/{world.amount.slug}/"
     assert client.patch(url, {"value": "5"}, format="json").status_code == 200
     bad = client.patch(url, {"value": "6"}, format="json", HTTP_IF_MATCH='"nonsense"')

@@ -19,14 +19,14 @@ def section(text, name):
     return text[start : text.index("</section>", start)]
 
 
-def test_dashboard_shows_drafts_reviews_my_changes_and_loose_ends(client, world, editor):
+def test_dashboard_shows_drafts_reviews_my_changes_and_loose_ends(client, world, publisher):
     f.company("Тау-Кен Самрук")  # Tau-Ken Samruk again, in Cyrillic
     kzt = f.amount(world.deal, currency="KZT", value=5_000_000, publication="draft")
     ExchangeRate.objects.create(currency="EUR", on=dt.date(2020, 1, 1), usd_per_unit="1.1")
-    token_client(editor).patch(
+    token_client(publisher).patch(
         f"/api/v1/agreements/{world.agreement.slug}/", {"venue": "Astana"}, format="json"
     )
-    text = logged_in(client, editor).get("/editorial/").content.decode()
+    text = logged_in(client, publisher).get("/editorial/").content.decode()
     assert "SECRET draft deal" in section(text, "drafts")
     assert "SECRET agreement in review" in section(text, "in-review")
     assert "SECRET agreement in review" not in section(text, "drafts")
@@ -51,10 +51,10 @@ def count_queries(client):
     return len(ctx.captured_queries)
 
 
-def test_the_dashboard_query_count_does_not_grow_with_the_data(client, world, editor):
-    logged_in(client, editor)
+def test_the_dashboard_query_count_does_not_grow_with_the_data(client, world, publisher):
+    logged_in(client, publisher)
     url = f"/api/v1/agreements/{world.agreement.slug}/"
-    token_client(editor).patch(url, {"venue": "V"}, format="json")
+    token_client(publisher).patch(url, {"venue": "V"}, format="json")
     few = count_queries(client)
     for n in range(15):
         deal = f.deal(f"Draft deal {n}", publication="draft")
@@ -62,6 +62,6 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(client, world, ed
         f.amount(deal, currency="KZT", publication="draft")
         f.company(f"Duplicate {n}")
         f.company(f"duplicate {n}!")
-        token_client(editor).patch(url, {"venue": f"V{n}"}, format="json")
+        token_client(publisher).patch(url, {"venue": f"V{n}"}, format="json")
     many = count_queries(client)
     assert many == few <= 25, (few, many)

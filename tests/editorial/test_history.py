@@ -18,24 +18,24 @@ def last_event(record):
     return event, (event.pgh_context.metadata if event.pgh_context_id else {})
 
 
-def test_admin_form_save_is_recorded_with_the_editor_and_path_admin(client, world, editor):
-    logged_in(client, editor)
+def test_admin_form_save_is_recorded_with_the_editor_and_path_admin(client, world, publisher):
+    logged_in(client, publisher)
     url = reverse("admin:deals_agreement_change", args=[world.agreement.pk])
     response = client.post(url, change_form(world.agreement, title="Framework agreement, signed"))
     assert response.status_code == 302, response.context and response.context["errors"]
     event, context = last_event(world.agreement)
     assert event.pgh_label == "update" and event.title == "Framework agreement, signed"
-    assert context["path"] == "admin" and context["user"] == editor.pk
+    assert context["path"] == "admin" and context["user"] == publisher.pk
     assert context["url"] == url
 
 
-def test_api_write_is_recorded_with_the_token_user_and_path_api(world, editor):
+def test_api_write_is_recorded_with_the_token_user_and_path_api(world, publisher):
     url = f"/api/v1/agreements/{world.agreement.slug}/"
-    response = token_client(editor).patch(url, {"venue": "Astana"}, format="json")
+    response = token_client(publisher).patch(url, {"venue": "Astana"}, format="json")
     assert response.status_code == 200
     event, context = last_event(world.agreement)
     assert event.venue == "Astana"
-    assert context["path"] == "api" and context["user"] == editor.pk
+    assert context["path"] == "api" and context["user"] == publisher.pk
 
 
 def test_bulk_update_and_raw_sql_bypass_signals_but_not_the_history(world, editor):
@@ -64,8 +64,8 @@ def test_a_save_that_changes_nothing_leaves_no_event(world):
     assert world.agreement.history.count() == before
 
 
-def test_history_reads_as_diffs_with_names_and_labels(world, editor):
-    client = token_client(editor)
+def test_history_reads_as_diffs_with_names_and_labels(world, publisher):
+    client = token_client(publisher)
     url = f"/api/v1/agreements/{world.agreement.slug}/"
     client.patch(url, {"status": "binding", "deal": world.deal.slug}, format="json")
     client.patch(f"/api/v1/parties/{world.party.pk}/", {"stake": "60"}, format="json")
@@ -83,15 +83,15 @@ def test_history_reads_as_diffs_with_names_and_labels(world, editor):
     assert [(c.name, c.before_text, c.after_text) for c in status.changes] == [
         ("status", "signed", "binding")
     ]
-    assert status.username == editor.username and status.path_label == "API"
+    assert status.username == publisher.username and status.path_label == "API"
     created = entries[-1]
     assert created.action == "created" and ("deal", "—", "Tungsten project") in [
         (c.name, c.before_text, c.after_text) for c in created.changes
     ]
 
 
-def test_history_in_the_api_is_paginated_and_for_staff(world, editor, analyst):
-    token_client(editor).patch(
+def test_history_in_the_api_is_paginated_and_for_staff(world, publisher, analyst):
+    token_client(publisher).patch(
         f"/api/v1/agreements/{world.agreement.slug}/", {"venue": "Astana"}, format="json"
     )
     url = f"/api/v1/agreements/{world.agreement.slug}/history/?page_size=1"
@@ -115,15 +115,15 @@ def test_history_in_the_api_is_paginated_and_for_staff(world, editor, analyst):
         assert token_client(analyst).get(f"/api/v1/{resource}/{slug}/history/").status_code == 200
 
 
-def test_history_pages_in_the_admin_and_on_the_site(client, world, editor):
-    token_client(editor).patch(
+def test_history_pages_in_the_admin_and_on_the_site(client, world, publisher):
+    token_client(publisher).patch(
         f"/api/v1/agreements/{world.agreement.slug}/", {"title": "Renamed framework"}, format="json"
     )
-    logged_in(client, editor)
+    logged_in(client, publisher)
     admin_page = client.get(reverse("admin:deals_agreement_history", args=[world.agreement.pk]))
     text = admin_page.content.decode()
     assert "<del>Framework agreement</del>" in text and "<ins>Renamed framework</ins>" in text
-    assert "Revert this change" in text and editor.username in text
+    assert "Revert this change" in text and publisher.username in text
     site_page = client.get(reverse("deal-history", args=[world.deal.slug])).content.decode()
     assert "<ins>Renamed framework</ins>" in site_page
     assert "SECRET agreement in review" in site_page  # staff see drafts' history too

@@ -119,9 +119,8 @@ def test_rows_are_checked_like_the_admin_checks_them(world, editor):
     }
     result = import_file("a.csv", as_csv(rows(world, n=7, changes=bad)), editor, commit=False)
     errors = {r.number: r.errors for r in result.rows}
-    assert errors[2] == [
-        ("party2_stake", "Stakes in this agreement would total 110 %, more than 100 %.")
-    ]
+    total = "The parties' stakes in agreement “Imported offtake 0” total 110 %, more than 100 %."
+    assert errors[2] == [("party2_stake", total)]
     assert errors[3] == [("party2_company", "No company with the slug or name “Nobody Ltd”.")]
     assert {column for column, _ in errors[4]} == {"signed", "kind"}
     assert errors[5] == [

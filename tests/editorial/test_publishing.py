@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from deals.models import Agreement, Amount, Citation, Deal
-from deals.publishing import PublicationRefused, change_publication
+from deals.services.publication import PublicationRefused, change_publication
 from tests import factories as f
 from tests.deals.test_admin import CITATIONS, agreement_form
 
@@ -84,8 +84,8 @@ def test_api_editor_may_submit_but_not_publish(world, editor, publisher):
     url = f"/api/v1/agreements/{world.review_agreement.slug}/"
     cite(world.review_agreement, world.source)
     refused = token_client(editor).patch(url, {"publication": "published"}, format="json")
-    assert refused.status_code == 400
-    assert "Only a publisher" in refused.json()["error"]["fields"]["publication"][0]
+    assert refused.status_code == 403
+    assert "Only a publisher" in refused.json()["error"]["message"]
     done = token_client(publisher).patch(url, {"publication": "published"}, format="json")
     assert done.status_code == 200 and done.json()["publication"] == "published"
 
@@ -101,7 +101,7 @@ def test_publish_action_refuses_an_uncited_record_and_changes_nothing(client, wo
     assert "Uncited memo" in text and UNCITED in text and "Nothing was published" in text
     assert Agreement.objects.get(pk=world.review_agreement.pk).publication == "in_review"
     with pytest.raises(PublicationRefused):
-        change_publication([uncited], "published", publisher)
+        change_publication(publisher, [uncited], "published")
 
 
 def test_admin_form_refuses_publishing_without_a_citation(client, world, publisher):

@@ -17,8 +17,8 @@ def api_change(client, world, **data):
     return client.get(f"{url}history/").json()["results"][0]["id"]
 
 
-def test_api_revert_restores_the_fields_of_that_change_and_is_recorded(world, editor):
-    client = token_client(editor)
+def test_api_revert_restores_the_fields_of_that_change_and_is_recorded(world, publisher):
+    client = token_client(publisher)
     change = api_change(client, world, title="Wrong title", venue="Wrong venue")
     api_change(client, world, status="binding")  # a later change, to another field
     url = f"/api/v1/agreements/{world.agreement.slug}/history/{change}/revert/"
@@ -30,7 +30,7 @@ def test_api_revert_restores_the_fields_of_that_change_and_is_recorded(world, ed
     event = stored.history.select_related("pgh_context").order_by("-pgh_id").first()
     assert event.pgh_context.metadata == {
         "path": "revert",
-        "user": editor.pk,
+        "user": publisher.pk,
         "url": url,
         "reverts": change,
     }
@@ -44,9 +44,9 @@ def test_api_revert_restores_the_fields_of_that_change_and_is_recorded(world, ed
     }
 
 
-def test_admin_revert_asks_then_restores(client, world, editor):
-    change = api_change(token_client(editor), world, title="Wrong title")
-    logged_in(client, editor)
+def test_admin_revert_asks_then_restores(client, world, publisher):
+    change = api_change(token_client(publisher), world, title="Wrong title")
+    logged_in(client, publisher)
     url = reverse("admin:deals_agreement_revert", args=[world.agreement.pk, change])
     confirm = client.get(url).content.decode()
     assert "<del>Framework agreement</del>" in confirm and "Yes, revert this change" in confirm
@@ -55,8 +55,8 @@ def test_admin_revert_asks_then_restores(client, world, editor):
     assert Agreement.objects.get(pk=world.agreement.pk).title == "Framework agreement"
 
 
-def test_a_revert_is_validated_like_any_save(world, editor):
-    client = token_client(editor)
+def test_a_revert_is_validated_like_any_save(world, publisher):
+    client = token_client(publisher)
     party = f"/api/v1/parties/{world.party.pk}/"
     assert client.patch(party, {"stake": "30"}, format="json").status_code == 200
     f.party(world.agreement, world.tks, role="state_partner", stake=60)
@@ -67,18 +67,18 @@ def test_a_revert_is_validated_like_any_save(world, editor):
     assert AgreementParty.objects.get(pk=world.party.pk).stake == 30
 
 
-def test_only_editors_revert_and_only_real_changes(world, editor, analyst):
-    change = api_change(token_client(editor), world, title="Wrong title")
+def test_only_editors_revert_and_only_real_changes(world, publisher, analyst):
+    change = api_change(token_client(publisher), world, title="Wrong title")
     url = f"/api/v1/agreements/{world.agreement.slug}/history/{change}/revert/"
     assert token_client(analyst).post(url).status_code == 403
     created = (
-        token_client(editor)
+        token_client(publisher)
         .get(f"/api/v1/agreements/{world.agreement.slug}/history/")
         .json()["results"][-1]["id"]
     )
-    refused = token_client(editor).post(
+    refused = token_client(publisher).post(
         f"/api/v1/agreements/{world.agreement.slug}/history/{created}/revert/"
     )
     assert refused.status_code == 409
     missing = f"/api/v1/agreements/{world.agreement.slug}/history/agreement-999999/revert/"
-    assert token_client(editor).post(missing).status_code == 404
+    assert token_client(publisher).post(missing).status_code == 404

@@ -1,4 +1,8 @@
-"""Real Celery workers against the real Redis and PostgreSQL (no eager mode, no mocks)."""
+"""Real Celery workers against a real Redis and PostgreSQL (no eager mode, no mocks).
+
+The broker is the suite's private Redis (``private_redis``, its own port): these tests
+flush their queue, which must never happen to the machine's Redis.
+"""
 
 import os
 import signal
@@ -14,8 +18,6 @@ from django.db import connection
 
 from minerals_portal.celery import app as celery_app
 
-# A Redis database of its own, so the suite never sees another run's messages.
-BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/9")
 DEAD_BROKER_URL = "redis://127.0.0.1:1/9"  # nothing listens on port 1
 
 
@@ -28,16 +30,21 @@ def point_celery_at(url: str | None) -> None:
 
 
 @pytest.fixture
-def redis_queue():
-    client = redis.Redis.from_url(BROKER_URL)
+def broker_url(private_redis) -> str:
+    return private_redis.url(0)
+
+
+@pytest.fixture
+def redis_queue(broker_url):
+    client = redis.Redis.from_url(broker_url)
     client.flushdb()
     yield client
     client.flushdb()
 
 
 @pytest.fixture
-def real_broker(redis_queue):
-    point_celery_at(BROKER_URL)
+def real_broker(redis_queue, broker_url):
+    point_celery_at(broker_url)
     yield redis_queue
     point_celery_at(None)
 
@@ -50,8 +57,9 @@ def dead_broker():
 
 
 class Worker:
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, broker_url: str):
         self.log = log
+        self.broker_url = broker_url
         self.proc = None
 
     def start(self):
@@ -59,7 +67,7 @@ class Worker:
         env = {
             **os.environ,
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "CELERY_BROKER_URL": BROKER_URL,
+            "CELERY_BROKER_URL": self.broker_url,
             "DERIVED_VIEWS_DEBOUNCE_SECONDS": "0.5",
         }
         self.proc = subprocess.Popen(
@@ -88,8 +96,8 @@ class Worker:
 
 
 @pytest.fixture
-def worker(real_broker, transactional_db, tmp_path):
-    w = Worker(tmp_path / "worker.log")
+def worker(real_broker, broker_url, transactional_db, tmp_path):
+    w = Worker(tmp_path / "worker.log", broker_url)
     yield w.start()
     w.stop()
 

@@ -103,7 +103,7 @@ def test_a_burst_of_200_writes_queues_at_most_a_few_refreshes(real_broker, world
 
 
 def test_broker_down_write_succeeds_fast_and_backlog_refreshes_after_recovery(
-    dead_broker, admin_client, world, tmp_path, redis_queue
+    dead_broker, admin_client, world, tmp_path, redis_queue, broker_url
 ):
     started = time.monotonic()
     response = admin_client.post(reverse("admin:deals_agreement_add"), published_form(world))
@@ -115,11 +115,11 @@ def test_broker_down_write_succeeds_fast_and_backlog_refreshes_after_recovery(
     assert not CommittedByDeposit.objects.exists()
 
     # The broker returns; beat's catch-up task (run here as beat would) re-enqueues.
-    from .conftest import BROKER_URL, Worker, point_celery_at
+    from .conftest import Worker, point_celery_at
 
-    point_celery_at(BROKER_URL)
+    point_celery_at(broker_url)
     assert catch_up_refresh() is True
-    w = Worker(tmp_path / "worker.log").start()
+    w = Worker(tmp_path / "worker.log", broker_url).start()
     try:
         row = wait_for(lambda: CommittedByDeposit.objects.filter(deposit=world["katpar"]).first())
         assert row is not None, w.log.read_text()

@@ -8,7 +8,11 @@ from deals.seed.loader import SeedError, load_dataset, read_dataset
 
 
 class Command(BaseCommand):
-    help = "Load the cited seed dataset (idempotent: re-running applies edits, duplicates nothing)."
+    help = (
+        "Load the cited seed dataset. Creates missing records and brings records still as "
+        "seeded up to date with the file; never overrides an editor: records changed, "
+        "withdrawn or deleted since they were seeded are left as they are and listed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,8 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Load only into a database holding no source yet (for deploys: a re-run "
-            "must not overwrite corrections editors made to seeded records).",
+            help="Load only into a database holding no source yet.",
         )
 
     def handle(self, *args, path, **options):
@@ -29,6 +32,14 @@ class Command(BaseCommand):
             report = load_dataset(read_dataset(Path(path)))
         except SeedError as exc:
             raise CommandError(f"Seed dataset refused, nothing loaded: {exc}") from None
-        if options["verbosity"] >= 1:
+        verbosity = options["verbosity"]
+        lines = report.kept_lines(all_of_them=verbosity >= 2)
+        if lines:
+            self.stdout.write(
+                self.style.WARNING("Left as editors left them (the file's version not applied):")
+            )
+            for line in lines:
+                self.stdout.write(f"  {line}")
+        if verbosity >= 1:
             self.stdout.write(report.summary())
             self.stdout.write(self.style.SUCCESS(f"Loaded {path}"))

@@ -1,0 +1,152 @@
+"""The dataset's sections: which model each holds, and how its YAML keys map to fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from deals.models import (
+    Agreement,
+    Amount,
+    Company,
+    Deal,
+    Event,
+    Ownership,
+    Source,
+)
+from deposits.models import Commodity, Deposit, Region, ResourceEstimate
+
+
+@dataclass
+class Section:
+    model: type[models.Model]
+    scalars: tuple[str, ...] = ()
+    decimals: tuple[str, ...] = ()
+    loose_dates: dict[str, str] = field(default_factory=dict)  # yaml name -> model field
+    fks: dict[str, str] = field(default_factory=dict)  # yaml name -> section
+    m2m: dict[str, str] = field(default_factory=dict)  # yaml name -> section
+    required: tuple[str, ...] = ()
+    cited: bool = True
+    natural_key: tuple[str, ...] = ()  # fields identifying a record that has no slug
+
+
+SECTIONS: dict[str, Section] = {
+    "sources": Section(
+        Source,
+        scalars=("publisher", "title", "url", "language", "file"),
+        required=("publisher", "title", "language", "published"),
+        cited=False,
+    ),
+    "commodities": Section(
+        Commodity,
+        scalars=(
+            "code",
+            "name",
+            "name_ru",
+            "name_kk",
+            "aliases",
+            "group",
+            "usgs_2022",
+            "usgs_2025",
+        ),
+        required=("code", "name"),
+    ),
+    "regions": Section(
+        Region,
+        scalars=("name", "name_ru", "name_kk", "aliases", "iso_code", "country"),
+        decimals=("centroid_lat", "centroid_lon"),
+        required=("name", "iso_code", "country"),
+    ),
+    "deposits": Section(
+        Deposit,
+        scalars=(
+            "name",
+            "name_ru",
+            "name_kk",
+            "aliases",
+            "kind",
+            "stage",
+            "description",
+            "location_accuracy",
+        ),
+        decimals=("area_km2", "latitude", "longitude"),
+        m2m={"regions": "regions"},
+        required=("name",),
+    ),
+    "companies": Section(
+        Company,
+        scalars=("name", "name_ru", "name_kk", "aliases", "kind", "country", "description"),
+        required=("name", "kind", "country"),
+    ),
+    "ownerships": Section(
+        Ownership,
+        scalars=("relation",),
+        decimals=("stake_min", "stake_max"),
+        fks={"parent": "companies", "child": "companies"},
+        required=("parent", "child", "relation"),
+        natural_key=("parent", "child"),
+    ),
+    "deals": Section(
+        Deal,
+        scalars=("name", "name_ru", "name_kk", "aliases", "summary", "host_country"),
+        m2m={"deposits": "deposits", "commodities": "commodities"},
+        required=("name",),
+    ),
+    "agreements": Section(
+        Agreement,
+        scalars=("title", "kind", "status", "venue", "binding"),
+        loose_dates={"announced": "announced_on", "signed": "signed_on"},
+        fks={"deal": "deals"},
+        m2m={"deposits": "deposits", "commodities": "commodities"},
+        required=("deal", "title", "kind", "status"),
+    ),
+    "amounts": Section(
+        Amount,
+        scalars=("currency", "qualifier", "kind"),
+        decimals=("value", "value_max"),
+        loose_dates={"as_of": "as_of"},
+        fks={
+            "deal": "deals",
+            "agreement": "agreements",
+            "deposit": "deposits",
+            "investor": "companies",
+            "restates": "amounts",
+        },
+        required=("deal", "value", "currency", "kind", "as_of"),
+    ),
+    "resource_estimates": Section(
+        ResourceEstimate,
+        scalars=(
+            "quantity_unit",
+            "quantity_qualifier",
+            "measured",
+            "grade_unit",
+            "depth_limit_m",
+            "category",
+            "reporting_code",
+        ),
+        decimals=("quantity", "grade"),
+        loose_dates={"as_of": "as_of"},
+        fks={"deposit": "deposits", "commodity": "commodities"},
+        required=("deposit", "quantity", "quantity_unit", "measured", "category"),
+    ),
+    "events": Section(
+        Event,
+        scalars=("title", "kind", "description"),
+        loose_dates={"date": "on", "end_date": "end_on"},
+        fks={"deal": "deals", "agreement": "agreements"},
+        m2m={"deposits": "deposits", "companies": "companies"},
+        required=("title", "kind", "date"),
+    ),
+}
+
+# Keys handled outside the generic table.
+SPECIAL = {
+    "sources": {"published"},
+    "deposits": {"commodities"},
+    "agreements": {"parties"},
+    "ownerships": set(),
+}
+PARTY_KEYS = {"company", "role", "stake", "held_via", "citations"}
+CITATION_KEYS = {"source", "quote", "field"}

@@ -1,0 +1,170 @@
+"""The generic write: rights, slug, validation, save, relations, and the end-of-unit checks.
+
+A *unit* is one transaction of writes (an admin save with its inline rows, one
+API request, one import row). Rules that span rows are checked when the
+outermost unit ends, not after each row: the parties' stake total (the deferred
+database trigger, forced early by ``stakes.check_stake_totals``) and "a
+published record cites at least one source" (checked here with a clear
+message; the database's deferred backstop still guards every other path).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..history.context import history_context
+from ..models import AgreementParty, Citation, Publication
+from ..models.publication import Publishable
+from . import rights
+from .refusals import database_refusals
+from .slugs import fill_slug
+from .stakes import check_stake_totals
+
+UNCITED = (
+    "A record cannot be published without at least one citation: add the source and the "
+    "sentence it relies on first."
+)
+LAST_CITATION = (
+    "{record} is published and must keep at least one citation: add another citation "
+    "first, or have a publisher withdraw it."
+)
+
+
+class Unit:
+    """What the current unit of writes still has to check before it ends."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.parties_changed = False
+        self.must_be_cited: dict[tuple[int, int], str] = {}  # (content type, pk) → error key
+
+    def note_write(self, record, old_target=None):
+        if isinstance(record, AgreementParty):
+            self.parties_changed = True
+        elif isinstance(record, Citation):
+            for target in (old_target, (record.content_type_id, record.object_id)):
+                if target and None not in target:
+                    self.must_be_cited.setdefault(target, "citations")
+
+    def note_published(self, record):
+        key = (ContentType.objects.get_for_model(record).pk, record.pk)
+        self.must_be_cited[key] = "publication"
+
+    def run(self):
+        if self.parties_changed:
+            self.parties_changed = False
+            check_stake_totals()
+        pending, self.must_be_cited = self.must_be_cited, {}
+        errors: dict[str, list[str]] = {}
+        for (content_type_id, pk), key in pending.items():
+            message = uncited_message(content_type_id, pk, key)
+            if message and message not in errors.get(key, []):
+                errors.setdefault(key, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+
+def uncited_message(content_type_id: int, pk: int, key: str) -> str | None:
+    """Why the record is refused, when it is published now and cites nothing."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None or not issubclass(model, Publishable):
+        return None
+    record = model._base_manager.filter(pk=pk, publication=Publication.PUBLISHED).first()
+    if record is None:
+        return None
+    if Citation.objects.filter(content_type_id=content_type_id, object_id=pk).exists():
+        return None
+    if key == "publication":
+        return UNCITED
+    return LAST_CITATION.format(record=f"{model._meta.verbose_name.capitalize()} “{record}”")
+
+
+_current: ContextVar[Unit | None] = ContextVar("deals_services_unit", default=None)
+
+
+def labelled(path, actor, **extra):
+    if path is None:
+        return nullcontext()
+    return history_context(path, user=actor, **extra)
+
+
+@contextmanager
+def unit(actor=None, path: str | None = None, **history_extra):
+    """One transaction of writes; rules spanning rows are checked as the outermost one ends.
+
+    Nested units are savepoints: a caller may catch one's refusal and go on.
+    """
+    outer = _current.get()
+    if outer is not None:
+        with database_refusals(), transaction.atomic(), labelled(path, actor, **history_extra):
+            yield outer
+        return
+    current = Unit(actor)
+    token = _current.set(current)
+    try:
+        with database_refusals(), transaction.atomic(), labelled(path, actor, **history_extra):
+            yield current
+            current.run()
+    finally:
+        _current.reset(token)
+
+
+def check_now() -> None:
+    """Run the current unit's pending checks now (the admin does, to place the messages)."""
+    current = _current.get()
+    if current is not None:
+        with database_refusals():
+            current.run()
+
+
+def stored_target(record) -> tuple[int, int] | None:
+    """Where a citation pointed before this write (None: new)."""
+    if record.pk is None:
+        return None
+    return Citation.objects.filter(pk=record.pk).values_list("content_type_id", "object_id").first()
+
+
+def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exclude=()):
+    """Create or change ``record`` (any domain model); ``m2m`` sets many-to-many fields.
+
+    Refused with ``PermissionDenied`` when ``actor`` may not make this change,
+    with ``ValidationError`` when the record is invalid; ``EditConflict`` when
+    ``record`` was read at an older version than the stored one.
+    """
+    with unit(actor, path) as current:
+        rights.check_may_write(actor, record)
+        moving = isinstance(record, Publishable) and (
+            record.publication != rights.stored_state(record)
+        )
+        if moving:
+            rights.check_may_set_publication(actor, record, record.publication)
+        old_target = stored_target(record) if isinstance(record, Citation) else None
+        fill_slug(record)
+        record.full_clean(exclude=list(exclude))
+        record.save()
+        for name, objects in (m2m or {}).items():
+            getattr(record, name).set(objects)
+        if moving and record.publication == Publication.PUBLISHED:
+            current.note_published(record)
+        current.note_write(record, old_target)
+    return record
+
+
+def delete(actor, record, *, path: str | None = None) -> None:
+    """Delete ``record``; refused when ``actor`` may not, or when other records need it."""
+    with unit(actor, path) as current:
+        rights.check_may_delete(actor, record)
+        current.note_write(record)
+        record.delete()
+
+
+def delete_many(actor, records, *, path: str | None = None) -> None:
+    """Delete every one of ``records`` or none."""
+    with unit(actor, path):
+        for record in records:
+            delete(actor, record)
