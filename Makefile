@@ -94,12 +94,14 @@ bench: install services
 # restarted, worker killed) on those private servers; the machine's own are never touched.
 .PHONY: prod-smoke
 prod-smoke: install
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 	$(PY) -m minerals_portal.ops.smoke $(SMOKE_ARGS)
 
 # A bounded load test (wrk on loopback, 20 connections) of the production stack on a
 # synthetic database with 100k agreements; prints throughput and latency per request kind.
 .PHONY: load
 load: install
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m minerals_portal.ops.load $(LOAD_ARGS)
 

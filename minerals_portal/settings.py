@@ -260,6 +260,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "minerals_portal.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "minerals_portal.api.schema.PortalAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Anonymous budgets count the client address the trusted proxies report: with N
+    # proxies (nginx = 1; add the TLS terminator's), the N-th X-Forwarded-For entry from
+    # the right; with 0, the socket's address. Whatever a client writes itself is ignored.
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kazakhstan critical-minerals deal portal API",

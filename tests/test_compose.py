@@ -1,6 +1,7 @@
 """docker-compose.yml stays true to the code: everything it runs exists in the project."""
 
 import importlib
+import re
 import shlex
 from pathlib import Path
 
@@ -70,3 +71,23 @@ def test_image_is_built_from_the_projects_dockerfile():
     dockerfile = (ROOT / "Dockerfile").read_text()
     cmd = dockerfile.split("CMD", 1)[1].strip()
     check_command(yaml.safe_load(cmd))
+
+
+def test_only_the_proxy_is_published_and_its_config_is_complete():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"proxy"}, "gunicorn must be reached through the proxy only"
+    proxy = SERVICES["proxy"]
+    for volume in proxy["volumes"]:
+        source = volume.split(":")[0]
+        assert (ROOT / source).is_file(), f"{source} is mounted but missing"
+    template = (ROOT / "deploy/nginx/portal.conf.template").read_text()
+    names = set(re.findall(r"\$\{(\w+)\}", template))
+    assert names and names <= set(proxy["environment"]), names - set(proxy["environment"])
+
+
+def test_web_logs_paths_without_query_strings_as_the_process_stack_does():
+    from minerals_portal.ops.stack import ACCESS_LOG_FORMAT
+
+    command = argv(SERVICES["web"]["command"])
+    assert f"--access-logformat={ACCESS_LOG_FORMAT}" in command
+    assert "%(U)s" in ACCESS_LOG_FORMAT and "%(q)s" not in ACCESS_LOG_FORMAT

@@ -26,6 +26,7 @@ import psycopg
 from .machine_watch import MachineWatch
 from .private import PrivatePostgres, PrivateRedis
 from .stack import Stack, log
+from .web_drills import SLOW_SOCKETS, proxy_errors_and_logs, slow_clients
 
 EXIM = "/api/v1/amounts/katpar-exim-interest-2025-11/"
 
@@ -96,7 +97,16 @@ def smoke(stack: Stack, checks: Checks) -> tuple[str, str]:
     stack.wait_for(lambda: financing_of_katpar(stack) == 950_000_000, 30,
                    "the worker refreshes the views after the editor's write")  # fmt: skip
     checks.ok("editor write through the API reaches the derived views via the worker")
+    proxy_errors_and_logs(stack)
+    checks.ok("proxy: its own error pages carry the security headers; no query strings logged")
     return partner, editor
+
+
+def drill_slow_clients(stack: Stack, checks: Checks) -> None:
+    times = slow_clients(stack)
+    assert max(times) < 1.0, f"/healthz took up to {max(times):.2f} s with slow clients"
+    checks.ok(f"{SLOW_SOCKETS} slow-header clients: /healthz answered in at most "
+              f"{max(times) * 1000:.0f} ms")  # fmt: skip
 
 
 def drill_redis_down(
@@ -185,6 +195,7 @@ def run(args, checks: Checks, pg: PrivatePostgres, broker: PrivateRedis) -> int:
         stack.start()
         partner, editor = smoke(stack, checks)
         if not args.no_faults:
+            drill_slow_clients(stack, checks)
             drill_redis_down(stack, checks, partner, editor, broker)
             drill_postgres_restart(stack, checks, partner, pg)
     except AssertionError as exc:

@@ -18,9 +18,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import proxy
 from .private import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
+# As in docker-compose: the path without its query string, status, size, duration.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 
 def log(message: str) -> None:
@@ -31,7 +34,8 @@ def log(message: str) -> None:
 class Stack:
     database: str
     redis: str  # a private Redis's URL (broker and cache share it, as in docker-compose)
-    port: int = field(default_factory=free_port)
+    port: int = field(default_factory=free_port)  # the proxy's: what clients reach
+    web_port: int = field(default_factory=free_port)  # gunicorn's, behind the proxy
     workers: int = 3
     extra_env: dict[str, str] = field(default_factory=dict)
     tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="portal-stack-")))
@@ -54,6 +58,7 @@ class Stack:
             CELERY_BROKER_URL=self.redis,
             CACHE_URL=self.redis,  # as in docker-compose: shared throttles
             DERIVED_VIEWS_DEBOUNCE_SECONDS="0.5",
+            TRUSTED_PROXIES="1",  # the proxy before gunicorn, as in docker-compose
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)
@@ -87,9 +92,17 @@ class Stack:
         )  # fmt: skip
 
     def start_web(self) -> None:
+        # Behind the proxy, which limits request lines and headers (answering with the
+        # security headers); gunicorn's access log leaves query strings out (%(U)s).
         self._spawn("web", [sys.executable, "-m", "gunicorn", "minerals_portal.wsgi:application",
-                            f"--bind=127.0.0.1:{self.port}", f"--workers={self.workers}",
-                            "--timeout=60", "--access-logfile=-"])  # fmt: skip
+                            f"--bind=127.0.0.1:{self.web_port}", f"--workers={self.workers}",
+                            "--timeout=60", "--limit-request-line=0", "--access-logfile=-",
+                            "--access-logformat=" + ACCESS_LOG_FORMAT])  # fmt: skip
+
+    def start_proxy(self) -> None:
+        main = proxy.configure(self.tmp / "proxy", listen=self.port, upstream=self.web_port)
+        proxy.check(main)
+        self._spawn("proxy", proxy.command(main))
 
     def start_worker(self) -> None:
         self._spawn("worker", [sys.executable, "-m", "celery", "-A", "minerals_portal", "worker",
@@ -113,9 +126,12 @@ class Stack:
 
     def start(self) -> None:
         self.start_web()
+        self.start_proxy()
         self.start_worker()
         self.start_beat()
-        self.wait_for(lambda: self.get("/healthz")[0] == 200, 30, "gunicorn answers /healthz")
+        self.wait_for(
+            lambda: self.get("/healthz")[0] == 200, 120, "gunicorn answers /healthz via the proxy"
+        )
 
     def stop_process(self, name: str, sig=signal.SIGTERM) -> None:
         proc = self.procs.pop(name, None)

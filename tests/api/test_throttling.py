@@ -59,3 +59,20 @@ def test_the_budget_is_shared_through_redis(redis_cache, world, partner):
     assert client.get("/api/v1/deals/").status_code == 429
     assert any(key for key in cache._cache.get_client().keys("*throttle_api_token*"))
     cache.clear()
+
+
+STATS = "/api/v1/stats/committed-by-deposit/"
+
+
+@override_settings(API_THROTTLE_RATE="2/min")
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_anonymous_budget_cannot_be_escaped_by_rotating_x_forwarded_for(settings, client, proxies):
+    """The address counted is the one the trusted proxies report (TRUSTED_PROXIES of them),
+    not whatever a client writes into X-Forwarded-For."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
+    answers = [
+        # A client invents a new address each time; the proxy appends the one it saw.
+        client.get(STATS, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}, 192.0.2.7").status_code
+        for i in range(4)
+    ]
+    assert answers == [200, 200, 429, 429]
