@@ -89,3 +89,13 @@ def test_admin_issues_a_token_and_shows_the_key_once(world, admin_client):
     assert client_with(key).get("/api/v1/deals/").status_code == 200
     change = admin_client.get(reverse("admin:deals_apitoken_change", args=[token.pk]))
     assert key not in change.content.decode() and token.key_hash not in change.content.decode()
+
+
+def test_command_never_changes_an_existing_users_groups_silently(world):
+    admin = User.objects.create_superuser("root-admin", "", "pw-long-enough-1")
+    with pytest.raises(CommandError, match="--make-partner"):
+        run_command("root-admin")
+    assert not admin.groups.exists() and not ApiToken.objects.filter(user=admin).exists()
+    key = run_command("root-admin", "--make-partner")[-1]
+    assert list(admin.groups.values_list("name", flat=True)) == ["partner"]
+    assert client_with(key).get("/api/v1/deals/").status_code == 200
