@@ -7,6 +7,7 @@ With no ``DATABASE_URL`` the portal runs on the embedded PostgreSQL server in
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "pghistory",
     "deposits",
     "deals",
+    "axes",  # login throttling, after the apps whose logins it guards
 ]
 
 MIDDLEWARE = [
@@ -92,7 +94,23 @@ MIDDLEWARE = [
     "deals.history.context.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out login with its message
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, logins are refused for AXES_COOLOFF_TIME, even with the right
+# password; an administrator unlocks early by deleting the attempts in the admin
+# ("Axes › Access attempts") or with `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "minerals_portal.common.client_ip.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 ROOT_URLCONF = "minerals_portal.urls"
 
@@ -260,11 +278,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "minerals_portal.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "minerals_portal.api.schema.PortalAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Anonymous budgets count the client address the trusted proxies report: with N
-    # proxies (nginx = 1; add the TLS terminator's), the N-th X-Forwarded-For entry from
-    # the right; with 0, the socket's address. Whatever a client writes itself is ignored.
-    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
 }
+# Proxies in front of gunicorn whose X-Forwarded-For entries are trusted (nginx = 1; add
+# a TLS terminator's). API budgets and login lockouts count the address they report
+# (minerals_portal.common.client_ip), never one a client wrote.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kazakhstan critical-minerals deal portal API",
     "VERSION": "1.0.0",

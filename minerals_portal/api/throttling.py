@@ -3,6 +3,8 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from minerals_portal.common.client_ip import client_address
+
 
 class TokenRateThrottle(SimpleRateThrottle):
     scope = "api"
@@ -10,6 +12,9 @@ class TokenRateThrottle(SimpleRateThrottle):
     def get_rate(self):
         # Read per request so that settings overrides (and tests) take effect at once.
         return settings.API_THROTTLE_RATE
+
+    def get_ident(self, request):
+        return client_address(request)
 
     def get_cache_key(self, request, view):
         from deals.models import ApiToken
