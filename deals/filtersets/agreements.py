@@ -1,9 +1,8 @@
 """Filter sets for agreements and their parties."""
 
 import django_filters as filters
-from django.db.models import (
-    Q,
-)
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.filters import (
@@ -23,6 +22,9 @@ from ..models import (
 )
 from ..visibility import visible_agreements, visible_deals
 from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, parties_of, subquery_in
+
+# The date an agreement stands at on the timeline: signed, else announced.
+AGREEMENT_DATE = Coalesce("signed_on", "announced_on")
 
 
 class AgreementFilterSet(PortalFilterSet):
@@ -66,6 +68,16 @@ class AgreementFilterSet(PortalFilterSet):
     signed_before = LooseDateFilter("signed_on", "before")
     announced_after = LooseDateFilter("announced_on", "after")
     announced_before = LooseDateFilter("announced_on", "before")
+    date_after = LooseDateFilter(
+        "date", "after", expression=AGREEMENT_DATE,
+        help_text="The agreement's date (signed, else announced) from this date on: YYYY, "
+        "YYYY-MM or YYYY-MM-DD.",
+    )  # fmt: skip
+    date_before = LooseDateFilter(
+        "date", "before", expression=AGREEMENT_DATE,
+        help_text="The agreement's date (signed, else announced) up to the end of this date: "
+        "YYYY, YYYY-MM or YYYY-MM-DD.",
+    )  # fmt: skip
     publication = filters.MultipleChoiceFilter(choices=Publication.choices)
     updated_since = UpdatedSinceFilter()
 

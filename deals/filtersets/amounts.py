@@ -17,6 +17,7 @@ from minerals_portal.api.filters import (
 from minerals_portal.common.currencies import ISO_4217
 
 from ..models import (
+    Agreement,
     Amount,
     Publication,
 )
@@ -53,6 +54,14 @@ class AmountFilterSet(PortalFilterSet):
     kind = filters.MultipleChoiceFilter(choices=Amount.Kind.choices)
     qualifier = filters.MultipleChoiceFilter(choices=Amount.Qualifier.choices)
     currency = filters.MultipleChoiceFilter(choices=[(c, c) for c in sorted(ISO_4217)])
+    agreement_kind = filters.MultipleChoiceFilter(
+        field_name="agreement__kind", choices=Agreement.Kind.choices,
+        help_text="The kind of the agreement it belongs to.",
+    )  # fmt: skip
+    agreement_status = filters.MultipleChoiceFilter(
+        field_name="agreement__status", choices=Agreement.Status.choices,
+        help_text="The status of the agreement it belongs to.",
+    )  # fmt: skip
     as_of_after = LooseDateFilter("as_of", "after")
     as_of_before = LooseDateFilter("as_of", "before")
     usd_min = filters.NumberFilter(

@@ -16,6 +16,7 @@ from minerals_portal.api.filters import (
 )
 
 from ..models import (
+    Agreement,
     Event,
     Publication,
     Source,
@@ -51,6 +52,14 @@ class EventFilterSet(PortalFilterSet):
         queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
     )
     kind = filters.MultipleChoiceFilter(choices=Event.Kind.choices)
+    agreement_kind = filters.MultipleChoiceFilter(
+        field_name="agreement__kind", choices=Agreement.Kind.choices,
+        help_text="The kind of the agreement it belongs to.",
+    )  # fmt: skip
+    agreement_status = filters.MultipleChoiceFilter(
+        field_name="agreement__status", choices=Agreement.Status.choices,
+        help_text="The status of the agreement it belongs to.",
+    )  # fmt: skip
     date_after = LooseDateFilter("on", "after")
     date_before = LooseDateFilter("on", "before")
     publication = filters.MultipleChoiceFilter(choices=Publication.choices)
