@@ -1,6 +1,7 @@
 """Filter sets for agreements and their parties."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
@@ -49,6 +50,7 @@ class AgreementFilterSet(PortalFilterSet):
     )
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
+        widget=forms.Select,
         method="filter_commodity",
         help_text="A commodity of the agreement or of its deal (slug).",
     )
@@ -57,7 +59,10 @@ class AgreementFilterSet(PortalFilterSet):
         method="filter_party_country", help_text="Country of one of the parties, e.g. US."
     )
     region = SlugFilter(
-        queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
+        queryset=Region.objects.all(),
+        widget=forms.Select,
+        method="filter_region",
+        help_text="Region of a deposit.",
     )
     kind = filters.MultipleChoiceFilter(choices=Agreement.Kind.choices)
     status = filters.MultipleChoiceFilter(choices=Agreement.Status.choices)

@@ -1,6 +1,7 @@
 """Filter set for amounts (money committed, valued, estimated)."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import (
     Q,
 )
@@ -43,13 +44,17 @@ class AmountFilterSet(PortalFilterSet):
     include_subsidiaries = FlagFilter(help_text=SUBSIDIARIES_HELP)
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
+        widget=forms.Select,
         method="filter_commodity",
         help_text="A commodity of the amount's deal (slug).",
     )
     country = CountryFilter(field_name="deal__host_country", help_text="The deal's host country.")
     investor_country = CountryFilter(field_name="investor__country")
     region = SlugFilter(
-        queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
+        queryset=Region.objects.all(),
+        widget=forms.Select,
+        method="filter_region",
+        help_text="Region of a deposit.",
     )
     kind = filters.MultipleChoiceFilter(choices=Amount.Kind.choices)
     qualifier = filters.MultipleChoiceFilter(choices=Amount.Qualifier.choices)

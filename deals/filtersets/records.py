@@ -1,6 +1,7 @@
 """Filter sets for events, sources and tombstones."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import (
     Q,
 )
@@ -44,12 +45,16 @@ class EventFilterSet(PortalFilterSet):
     include_subsidiaries = FlagFilter(help_text=SUBSIDIARIES_HELP)
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
+        widget=forms.Select,
         method="filter_commodity",
         help_text="A commodity of the event's deal or deposits (slug).",
     )
     country = CountryFilter(field_name="deal__host_country", help_text="The deal's host country.")
     region = SlugFilter(
-        queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
+        queryset=Region.objects.all(),
+        widget=forms.Select,
+        method="filter_region",
+        help_text="Region of a deposit.",
     )
     kind = filters.MultipleChoiceFilter(choices=Event.Kind.choices)
     agreement_kind = filters.MultipleChoiceFilter(
