@@ -1,7 +1,7 @@
 """Rebuild the derived views (``deals.models.aggregates``) in one transaction.
 
 First a temporary table of amount facts is built from the ORM (date
-extraction and the exchange-rate lookup as Django writes them): one row per
+extraction as Django writes it, USD by ``with_usd``): one row per
 published amount, converted to USD with the latest stored rate on or before
 its as-of date, flagged ``counted`` unless a published restatement supersedes
 it. Every view is then rebuilt from that table with plain SQL: ``DELETE`` then
@@ -14,70 +14,44 @@ server if the worker dies).
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from decimal import Decimal
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    F,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, F, IntegerField, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from minerals_portal.api.caching import data_version
 
+from .aggregate_views import (
+    FACTS,
+    build_by_commodity,
+    build_by_company,
+    build_by_country_pair,
+    build_by_deposit,
+    build_by_period,
+    build_monthly,
+    build_pipeline,
+)
+from .filtersets import with_usd
 from .models import (
-    Agreement,
     Amount,
     CommittedByCommodity,
     CommittedByCompany,
     CommittedByCountryPair,
     CommittedByDeposit,
     CommittedByPeriod,
-    Company,
-    Deal,
     DealPipeline,
-    Event,
-    ExchangeRate,
     MonthlyActivity,
-    Ownership,
     TimelineTotals,
     ViewRefresh,
 )
-from .models.publication import Publication
 from .selectors import public_totals
 from .visibility import visible
 
-PUBLISHED = Publication.PUBLISHED
-FACTS = "agg_amount_facts"
-CLOSURE = "agg_company_closure"
 LOCK_KEY = 7_310_001  # PostgreSQL advisory lock id for "refresh derived views"
-
-COMMITTED = "investment_commitment"
-FINANCING = "financing_interest"
-
-# The three money columns every money view carries, as SQL over a facts alias ``f``.
-MONEY_SQL = f"""
-    SUM(CASE WHEN f.kind = '{COMMITTED}' THEN COALESCE(f.usd, 0) ELSE 0 END),
-    SUM(CASE WHEN f.kind = '{FINANCING}' THEN COALESCE(f.usd, 0) ELSE 0 END),
-    SUM(CASE WHEN f.kind NOT IN ('{COMMITTED}', '{FINANCING}')
-             THEN COALESCE(f.usd, 0) ELSE 0 END),
-    COUNT(*),
-    SUM(CASE WHEN f.usd IS NULL THEN 1 ELSE 0 END)
-"""
-MONEY_COLUMNS = "committed_usd, financing_usd, other_usd, amount_count, unconverted_count"
 
 
 class RefreshBusy(Exception):
@@ -86,23 +60,13 @@ class RefreshBusy(Exception):
 
 def facts_queryset():
     """One row per published amount of a published deal, with its USD value."""
-    rate = (
-        ExchangeRate.objects.filter(currency=OuterRef("currency"), on__lte=OuterRef("as_of"))
-        .order_by("-on")
-        .values("usd_per_unit")[:1]
-    )
     # An uncorrelated IN (…) becomes one hashed lookup, not a subquery per amount.
     restated = visible(Amount.objects.filter(restates__isnull=False), None).values("restates_id")
-    money = DecimalField(max_digits=24, decimal_places=2)
     return (
-        visible(Amount.objects.all(), None)
+        with_usd(visible(Amount.objects.all(), None))
         .annotate(
             amount_id=F("id"),
-            usd=Case(
-                When(currency="USD", then=F("value")),
-                default=F("value") * Subquery(rate),
-                output_field=money,
-            ),
+            usd=F("usd_value"),
             counted=Case(When(id__in=Subquery(restated), then=Value(0)), default=Value(1)),
             investor_country=Coalesce(F("investor__country"), Value("")),
             host_country=F("deal__host_country"),
@@ -124,228 +88,6 @@ def facts_queryset():
         )
         .order_by()
     )  # fmt: skip
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _m2m(model, field) -> str:
-    return connection.ops.quote_name(
-        model._meta.get_field(field).remote_field.through._meta.db_table
-    )
-
-
-def _rebuild(cursor, model, columns: str, select_sql: str, params: list) -> None:
-    cursor.execute(f"DELETE FROM {_table(model)}")
-    cursor.execute(f"INSERT INTO {_table(model)} ({columns}, computed_at) {select_sql}", params)
-
-
-def _money_sums(where: str = "counted = 1") -> str:
-    """Per-group money sums over the facts table, to be pre-aggregated before fan-out joins."""
-    return f"""
-        SUM(CASE WHEN kind = '{COMMITTED}' THEN COALESCE(usd, 0) ELSE 0 END) AS committed,
-        SUM(CASE WHEN kind = '{FINANCING}' THEN COALESCE(usd, 0) ELSE 0 END) AS financing,
-        SUM(CASE WHEN kind NOT IN ('{COMMITTED}', '{FINANCING}')
-                 THEN COALESCE(usd, 0) ELSE 0 END) AS other,
-        COUNT(*) AS n,
-        SUM(CASE WHEN usd IS NULL THEN 1 ELSE 0 END) AS unconverted
-    """
-
-
-SUM_PARTS = "SUM(p.committed), SUM(p.financing), SUM(p.other), SUM(p.n), SUM(p.unconverted)"
-
-
-def build_by_deposit(cursor, now):
-    """An amount counts for its own deposit if it names one, else for each of its deal's.
-
-    Facts are summed per (deal, deposit) first, so the join fans out over a few
-    thousand partial sums rather than every amount.
-    """
-    sql = f"""
-        SELECT p.deposit_id, {SUM_PARTS}, COUNT(DISTINCT p.deal_id), %s
-        FROM (
-            SELECT deal_id, deposit_id, {_money_sums()} FROM {FACTS}
-             WHERE counted = 1 AND deposit_id IS NOT NULL
-             GROUP BY deal_id, deposit_id
-            UNION ALL
-            SELECT d.deal_id, dd.deposit_id, d.committed, d.financing, d.other, d.n,
-                   d.unconverted
-            FROM (
-                SELECT deal_id, {_money_sums()} FROM {FACTS}
-                 WHERE counted = 1 AND deposit_id IS NULL GROUP BY deal_id
-            ) d JOIN {_m2m(Deal, "deposits")} dd ON dd.deal_id = d.deal_id
-        ) p
-        GROUP BY p.deposit_id
-    """
-    _rebuild(cursor, CommittedByDeposit, f"deposit_id, {MONEY_COLUMNS}, deal_count", sql, [now])
-
-
-def build_by_commodity(cursor, now):
-    """An amount counts once for each commodity of its deal or its agreement (deduplicated)."""
-    sql = f"""
-        SELECT c.commodity_id, {SUM_PARTS}, %s
-        FROM (
-            SELECT deal_id, COALESCE(agreement_id, 0) AS agreement_id, {_money_sums()}
-            FROM {FACTS} WHERE counted = 1
-            GROUP BY deal_id, COALESCE(agreement_id, 0)
-        ) p
-        JOIN (
-            SELECT pa.deal_id, pa.agreement_id, dc.commodity_id
-              FROM (SELECT DISTINCT deal_id, COALESCE(agreement_id, 0) AS agreement_id
-                      FROM {FACTS} WHERE counted = 1) pa
-              JOIN {_m2m(Deal, "commodities")} dc ON dc.deal_id = pa.deal_id
-            UNION
-            SELECT pa.deal_id, pa.agreement_id, ac.commodity_id
-              FROM (SELECT DISTINCT deal_id, agreement_id FROM {FACTS}
-                     WHERE counted = 1 AND agreement_id IS NOT NULL) pa
-              JOIN {_m2m(Agreement, "commodities")} ac ON ac.agreement_id = pa.agreement_id
-        ) c ON c.deal_id = p.deal_id AND c.agreement_id = p.agreement_id
-        GROUP BY c.commodity_id
-    """
-    _rebuild(cursor, CommittedByCommodity, f"commodity_id, {MONEY_COLUMNS}", sql, [now])
-
-
-def build_by_country_pair(cursor, now):
-    sql = f"""
-        SELECT f.investor_country, f.host_country, {MONEY_SQL}, %s
-        FROM {FACTS} f WHERE f.counted = 1
-        GROUP BY f.investor_country, f.host_country
-    """
-    _rebuild(
-        cursor, CommittedByCountryPair, f"investor_country, host_country, {MONEY_COLUMNS}", sql,
-        [now],
-    )  # fmt: skip
-
-
-def build_by_period(cursor, now):
-    sql = f"""
-        SELECT f.year, f.quarter, {MONEY_SQL}, %s
-        FROM {FACTS} f WHERE f.counted = 1
-        GROUP BY f.year, f.quarter
-    """
-    _rebuild(cursor, CommittedByPeriod, f"year, quarter, {MONEY_COLUMNS}", sql, [now])
-
-
-MAX_OWNERSHIP_DEPTH = 30  # also cuts ownership cycles
-
-
-def company_closure_sql() -> str:
-    """(ancestor, descendant, depth) for every company and each of its descendants.
-
-    Depth 0 is the company itself. Each pair appears once (shortest path), so an
-    amount is credited to an ancestor once even when reachable by two paths;
-    ownership cycles stop at ``MAX_OWNERSHIP_DEPTH``.
-    """
-    return f"""
-        WITH RECURSIVE walk(ancestor_id, descendant_id, depth) AS (
-            SELECT id, id, 0 FROM {_table(Company)}
-            UNION
-            SELECT w.ancestor_id, o.child_id, w.depth + 1
-              FROM walk w JOIN {_table(Ownership)} o ON o.parent_id = w.descendant_id
-             WHERE w.depth < {MAX_OWNERSHIP_DEPTH}
-        )
-        SELECT ancestor_id, descendant_id, MIN(depth) AS depth
-          FROM walk GROUP BY ancestor_id, descendant_id
-    """
-
-
-def build_by_company(cursor, now):
-    cursor.execute(f"DROP TABLE IF EXISTS {CLOSURE}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {CLOSURE} AS {company_closure_sql()}")
-
-    def part(column: str, direct: bool) -> str:
-        depth = "c.depth = 0" if direct else "c.depth > 0"
-        return f"SUM(CASE WHEN {depth} THEN p.{column} ELSE 0 END)"
-
-    selects, columns = [], []
-    for name in ("committed", "financing", "other"):
-        selects += [part(name, True), part(name, False), f"SUM(p.{name})"]
-        columns += [f"direct_{name}_usd", f"via_subsidiaries_{name}_usd", f"total_{name}_usd"]
-    sql = f"""
-        SELECT c.ancestor_id, {", ".join(selects)}, SUM(p.n), %s
-        FROM (
-            SELECT investor_id, {_money_sums()} FROM {FACTS}
-             WHERE counted = 1 AND investor_id IS NOT NULL GROUP BY investor_id
-        ) p JOIN {CLOSURE} c ON c.descendant_id = p.investor_id
-        GROUP BY c.ancestor_id
-    """
-    _rebuild(cursor, CommittedByCompany,
-             f"company_id, {', '.join(columns)}, amount_count", sql, [now])  # fmt: skip
-    cursor.execute(f"DROP TABLE IF EXISTS {CLOSURE}")
-
-
-def build_pipeline(cursor, now):
-    sql = f"""
-        SELECT a.kind, a.status, COUNT(*),
-               SUM(COALESCE(m.committed, 0)), SUM(COALESCE(m.financing, 0)), %s
-        FROM {_table(Agreement)} a
-        JOIN {_table(Deal)} d ON d.id = a.deal_id
-        LEFT JOIN (
-            SELECT agreement_id,
-                   SUM(CASE WHEN kind = '{COMMITTED}' THEN COALESCE(usd, 0) ELSE 0 END)
-                       AS committed,
-                   SUM(CASE WHEN kind = '{FINANCING}' THEN COALESCE(usd, 0) ELSE 0 END)
-                       AS financing
-            FROM {FACTS} WHERE counted = 1 AND agreement_id IS NOT NULL
-            GROUP BY agreement_id
-        ) m ON m.agreement_id = a.id
-        WHERE a.publication = %s AND d.publication = %s
-        GROUP BY a.kind, a.status
-    """
-    _rebuild(
-        cursor, DealPipeline,
-        "agreement_kind, agreement_status, agreement_count, committed_usd, financing_usd",
-        sql, [now, PUBLISHED, PUBLISHED],
-    )  # fmt: skip
-
-
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def build_monthly(cursor, now):
-    """Few rows (one per month): grouped in the database, merged here."""
-    months: dict[dt.date, dict[str, object]] = defaultdict(
-        lambda: {"agreements_signed": 0, "events": 0, "amounts_announced": 0,
-                 "amounts_announced_usd": Decimal(0)}
-    )  # fmt: skip
-    signed = (
-        visible(Agreement.objects.filter(signed_on__isnull=False), None)
-        .exclude(signed_on_precision="year")
-        .annotate(m=TruncMonth("signed_on"))
-        .values_list("m")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for month, n in signed:
-        months[_as_date(month)]["agreements_signed"] = n
-    events = (
-        visible(Event.objects.all(), None)
-        .exclude(on_precision="year")
-        .annotate(m=TruncMonth("on"))
-        .values_list("m")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for month, n in events:
-        months[_as_date(month)]["events"] = n
-    cursor.execute(
-        f"SELECT month, COUNT(*), SUM(COALESCE(usd, 0)) FROM {FACTS} "
-        "WHERE month IS NOT NULL GROUP BY month"
-    )
-    for month, n, usd in cursor.fetchall():
-        row = months[_as_date(month)]
-        row["amounts_announced"] = n
-        row["amounts_announced_usd"] = Decimal(str(usd or 0)).quantize(Decimal("0.01"))
-    cursor.execute(f"DELETE FROM {_table(MonthlyActivity)}")
-    MonthlyActivity.objects.bulk_create(
-        MonthlyActivity(month=m, computed_at=now, **values) for m, values in sorted(months.items())
-    )
 
 
 VIEWS: dict[str, tuple[type, Callable]] = {

@@ -1,6 +1,7 @@
 """Filter sets for deposits and commodities (shared by the API and server-rendered pages)."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 
 from deals.filtersets import PortalFilterSet, company_filter
@@ -27,9 +28,11 @@ class DepositFilterSet(PortalFilterSet):
         "(Latin, Russian or Kazakh spelling; all words must match).",
     )
     commodity = SlugFilter(
-        queryset=Commodity.objects.all(), field_name="deposit_commodities__commodity"
+        queryset=Commodity.objects.all(),
+        widget=forms.Select,
+        field_name="deposit_commodities__commodity",
     )
-    region = SlugFilter(queryset=Region.objects.all(), field_name="regions")
+    region = SlugFilter(queryset=Region.objects.all(), widget=forms.Select, field_name="regions")
     country = CountryFilter(method="filter_country", help_text="Country of the deposit's region.")
     kind = filters.MultipleChoiceFilter(choices=Deposit.Kind.choices)
     stage = filters.MultipleChoiceFilter(choices=Deposit.Stage.choices)

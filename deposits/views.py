@@ -1,20 +1,20 @@
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
 from deals.models import Deal, Event
+from deals.views.listing import filtered_list
 from deals.visibility import shows_drafts, visible
 
 from . import maps
+from .filtersets import DepositFilterSet
 from .models import Deposit, DepositCommodity, ResourceEstimate
 
 
 def deposit_list(request):
     deposits = Deposit.objects.prefetch_related("regions", "commodities").order_by("name", "pk")
-    page = Paginator(deposits, 100).get_page(request.GET.get("page"))
-    return render(
-        request, "deposits/deposit_list.html", {"deposits": page.object_list, "page": page}
+    return filtered_list(
+        request, "deposits/deposit_list.html", DepositFilterSet, deposits, 100, "deposits"
     )
 
 

@@ -103,11 +103,11 @@ def test_timeline_company_filter_takes_a_name_in_any_script(client, seeded):
 
 
 def test_timeline_filters_are_in_the_url_and_bad_ones_explained(client, seeded):
-    body = client.get(reverse("home"), {"commodity": "tungsten", "date_from": "2026"}).content
+    body = client.get(reverse("home"), {"commodity": "tungsten", "date_after": "2026"}).content
     body = body.decode()
     assert "Severny Katpar" in body or "tungsten" in body.lower()
     assert "USD 4 bn" not in body  # the Wabtec rail contract is not tungsten
-    response = client.get(reverse("home"), {"date_from": "Feb 2026", "country": "Kazakhstan"})
+    response = client.get(reverse("home"), {"date_after": "Feb 2026", "country": "Kazakhstan"})
     assert response.status_code == 400
     text = response.content.decode()
     assert "YYYY, YYYY-MM or YYYY-MM-DD" in text and "two-letter ISO country code" in text

@@ -10,8 +10,10 @@ from .amounts import AmountFilterSet
 from .base import PortalFilterSet, company_filter, company_ids, with_usd
 from .companies import CompanyFilterSet, DealFilterSet
 from .records import TOMBSTONE_RESOURCES, EventFilterSet, SourceFilterSet, TombstoneFilterSet
+from .timeline import TIMELINE_KINDS, TimelineFilterSet
 
 __all__ = [
+    "TIMELINE_KINDS",
     "TOMBSTONE_RESOURCES",
     "AgreementFilterSet",
     "AmountFilterSet",
@@ -21,6 +23,7 @@ __all__ = [
     "PartyFilterSet",
     "PortalFilterSet",
     "SourceFilterSet",
+    "TimelineFilterSet",
     "TombstoneFilterSet",
     "company_filter",
     "company_ids",

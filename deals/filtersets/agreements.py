@@ -1,9 +1,9 @@
 """Filter sets for agreements and their parties."""
 
 import django_filters as filters
-from django.db.models import (
-    Q,
-)
+from django import forms
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.filters import (
@@ -23,6 +23,9 @@ from ..models import (
 )
 from ..visibility import visible_agreements, visible_deals
 from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, parties_of, subquery_in
+
+# The date an agreement stands at on the timeline: signed, else announced.
+AGREEMENT_DATE = Coalesce("signed_on", "announced_on")
 
 
 class AgreementFilterSet(PortalFilterSet):
@@ -47,6 +50,7 @@ class AgreementFilterSet(PortalFilterSet):
     )
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
+        widget=forms.Select,
         method="filter_commodity",
         help_text="A commodity of the agreement or of its deal (slug).",
     )
@@ -55,7 +59,10 @@ class AgreementFilterSet(PortalFilterSet):
         method="filter_party_country", help_text="Country of one of the parties, e.g. US."
     )
     region = SlugFilter(
-        queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
+        queryset=Region.objects.all(),
+        widget=forms.Select,
+        method="filter_region",
+        help_text="Region of a deposit.",
     )
     kind = filters.MultipleChoiceFilter(choices=Agreement.Kind.choices)
     status = filters.MultipleChoiceFilter(choices=Agreement.Status.choices)
@@ -66,6 +73,16 @@ class AgreementFilterSet(PortalFilterSet):
     signed_before = LooseDateFilter("signed_on", "before")
     announced_after = LooseDateFilter("announced_on", "after")
     announced_before = LooseDateFilter("announced_on", "before")
+    date_after = LooseDateFilter(
+        "date", "after", expression=AGREEMENT_DATE,
+        help_text="The agreement's date (signed, else announced) from this date on: YYYY, "
+        "YYYY-MM or YYYY-MM-DD.",
+    )  # fmt: skip
+    date_before = LooseDateFilter(
+        "date", "before", expression=AGREEMENT_DATE,
+        help_text="The agreement's date (signed, else announced) up to the end of this date: "
+        "YYYY, YYYY-MM or YYYY-MM-DD.",
+    )  # fmt: skip
     publication = filters.MultipleChoiceFilter(choices=Publication.choices)
     updated_since = UpdatedSinceFilter()
 

@@ -1,6 +1,7 @@
 """Filter set for amounts (money committed, valued, estimated)."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import (
     Q,
 )
@@ -17,6 +18,7 @@ from minerals_portal.api.filters import (
 from minerals_portal.common.currencies import ISO_4217
 
 from ..models import (
+    Agreement,
     Amount,
     Publication,
 )
@@ -42,17 +44,29 @@ class AmountFilterSet(PortalFilterSet):
     include_subsidiaries = FlagFilter(help_text=SUBSIDIARIES_HELP)
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
+        widget=forms.Select,
         method="filter_commodity",
         help_text="A commodity of the amount's deal (slug).",
     )
     country = CountryFilter(field_name="deal__host_country", help_text="The deal's host country.")
     investor_country = CountryFilter(field_name="investor__country")
     region = SlugFilter(
-        queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
+        queryset=Region.objects.all(),
+        widget=forms.Select,
+        method="filter_region",
+        help_text="Region of a deposit.",
     )
     kind = filters.MultipleChoiceFilter(choices=Amount.Kind.choices)
     qualifier = filters.MultipleChoiceFilter(choices=Amount.Qualifier.choices)
     currency = filters.MultipleChoiceFilter(choices=[(c, c) for c in sorted(ISO_4217)])
+    agreement_kind = filters.MultipleChoiceFilter(
+        field_name="agreement__kind", choices=Agreement.Kind.choices,
+        help_text="The kind of the agreement it belongs to.",
+    )  # fmt: skip
+    agreement_status = filters.MultipleChoiceFilter(
+        field_name="agreement__status", choices=Agreement.Status.choices,
+        help_text="The status of the agreement it belongs to.",
+    )  # fmt: skip
     as_of_after = LooseDateFilter("as_of", "after")
     as_of_before = LooseDateFilter("as_of", "before")
     usd_min = filters.NumberFilter(

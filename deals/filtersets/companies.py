@@ -1,6 +1,7 @@
 """Filter sets for companies and deals."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import (
     Q,
 )
@@ -75,6 +76,7 @@ class DealFilterSet(PortalFilterSet):
     deposit = SlugFilter(queryset=Deposit.objects.all(), field_name="deposits")
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
+        widget=forms.Select,
         method="filter_commodity",
         help_text="The deal's commodities, or those of its deposits (slug).",
     )
@@ -82,7 +84,10 @@ class DealFilterSet(PortalFilterSet):
     include_subsidiaries = FlagFilter(help_text=SUBSIDIARIES_HELP)
     country = CountryFilter(field_name="host_country", help_text="Host country, e.g. KZ.")
     region = SlugFilter(
-        queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
+        queryset=Region.objects.all(),
+        widget=forms.Select,
+        method="filter_region",
+        help_text="Region of a deposit.",
     )
     publication = filters.MultipleChoiceFilter(choices=Publication.choices)
     updated_since = UpdatedSinceFilter()

@@ -1,6 +1,7 @@
 """Filter sets for events, sources and tombstones."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import (
     Q,
 )
@@ -16,6 +17,7 @@ from minerals_portal.api.filters import (
 )
 
 from ..models import (
+    Agreement,
     Event,
     Publication,
     Source,
@@ -43,14 +45,26 @@ class EventFilterSet(PortalFilterSet):
     include_subsidiaries = FlagFilter(help_text=SUBSIDIARIES_HELP)
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
+        widget=forms.Select,
         method="filter_commodity",
         help_text="A commodity of the event's deal or deposits (slug).",
     )
     country = CountryFilter(field_name="deal__host_country", help_text="The deal's host country.")
     region = SlugFilter(
-        queryset=Region.objects.all(), method="filter_region", help_text="Region of a deposit."
+        queryset=Region.objects.all(),
+        widget=forms.Select,
+        method="filter_region",
+        help_text="Region of a deposit.",
     )
     kind = filters.MultipleChoiceFilter(choices=Event.Kind.choices)
+    agreement_kind = filters.MultipleChoiceFilter(
+        field_name="agreement__kind", choices=Agreement.Kind.choices,
+        help_text="The kind of the agreement it belongs to.",
+    )  # fmt: skip
+    agreement_status = filters.MultipleChoiceFilter(
+        field_name="agreement__status", choices=Agreement.Status.choices,
+        help_text="The status of the agreement it belongs to.",
+    )  # fmt: skip
     date_after = LooseDateFilter("on", "after")
     date_before = LooseDateFilter("on", "before")
     publication = filters.MultipleChoiceFilter(choices=Publication.choices)

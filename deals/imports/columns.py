@@ -2,13 +2,13 @@
 the citation every row must carry. Several rows may name the same agreement (by slug) to
 add more parties or amounts to it."""
 
-import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from deals.models import Agreement, AgreementParty, Amount
+from minerals_portal.api.renderers import csv_writer
 
 PARTY_SLOTS = (1, 2)
 
@@ -75,11 +75,9 @@ EXAMPLE = {
 
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=NAMES)
-    writer.writeheader()
-    writer.writerow(EXAMPLE)
-    return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
+    writer = csv_writer()
+    text = writer.writerow(NAMES) + writer.writerow([EXAMPLE.get(name, "") for name in NAMES])
+    return text.encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
 def template_xlsx() -> bytes:

@@ -1,14 +1,18 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
+from deals.filtersets import CompanyFilterSet
 from deals.models import AgreementParty, CommittedByCompany, Company, Ownership, ViewRefresh
 from deals.visibility import shows_drafts, visible
 
+from .listing import filtered_list
+
 
 def company_list(request):
-    page = Paginator(Company.objects.order_by("name", "pk"), 100).get_page(request.GET.get("page"))
-    return render(request, "deals/company_list.html", {"companies": page.object_list, "page": page})
+    companies = Company.objects.order_by("name", "pk")
+    return filtered_list(
+        request, "deals/company_list.html", CompanyFilterSet, companies, 100, "companies"
+    )
 
 
 def ownership_tree(company, links_by_parent, depth=0, seen=None):

@@ -1,12 +1,13 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
-from deals.filtersets import with_usd
+from deals.filtersets import DealFilterSet, with_usd
 from deals.models import Agreement, AgreementParty, Amount, Deal, Event
 from deals.selectors import committed_total
 from deals.visibility import shows_drafts, visible
+
+from .listing import filtered_list
 
 LIST_PAGE_SIZE = 50
 
@@ -19,8 +20,9 @@ def deal_list(request):
         .prefetch_related("deposits", "commodities")
         .order_by("name", "pk")
     )
-    page = Paginator(deals, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "deals/deal_list.html", {"deals": page.object_list, "page": page})
+    return filtered_list(
+        request, "deals/deal_list.html", DealFilterSet, deals, LIST_PAGE_SIZE, "deals"
+    )
 
 
 def _visible_agreement(drafts):

@@ -5,18 +5,18 @@ They are strict: a value that cannot be understood makes the filter set invalid
 being ignored.
 """
 
-import calendar
-import datetime as dt
 import re
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from minerals_portal.common.loose_dates import LooseDate, Precision
+from minerals_portal.common.loose_dates import LooseDate
 from minerals_portal.common.search import fold
 
 # --- form fields ------------------------------------------------------------
@@ -31,13 +31,27 @@ class LooseDateFormField(forms.CharField):
             return LooseDate.parse(value)
         except ValueError:
             raise forms.ValidationError(
-                "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.", code="invalid"
+                _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."), code="invalid"
             ) from None
 
 
+TRUE = {"true", "1", "yes", "on"}  # "on": what a ticked check box without a value sends
+FALSE = {"false", "0", "no"}
+
+
+class FlagCheckbox(forms.CheckboxInput):
+    """A check box read with the API's true/false words (Django's reads "no" as ticked)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: str(value).lower() in TRUE)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class StrictBooleanField(forms.Field):
-    TRUE = {"true", "1", "yes"}
-    FALSE = {"false", "0", "no"}
+    TRUE = TRUE
+    FALSE = FALSE
 
     def to_python(self, value):
         if value in (None, ""):
@@ -57,7 +71,7 @@ class CountryField(forms.CharField):
             return None
         if not re.fullmatch(r"[A-Za-z]{2}", value):
             raise forms.ValidationError(
-                "Enter an ISO 3166-1 alpha-2 country code such as KZ.", code="invalid"
+                _("Use a two-letter ISO country code such as KZ."), code="invalid"
             )
         return value.upper()
 
@@ -65,28 +79,21 @@ class CountryField(forms.CharField):
 # --- filters ------------------------------------------------------------------
 
 
-def last_day(value: LooseDate) -> dt.date:
-    date = value.date
-    if value.precision == Precision.YEAR:
-        return dt.date(date.year, 12, 31)
-    if value.precision == Precision.MONTH:
-        return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
-    return date
-
-
 class LooseDateFilter(django_filters.CharFilter):
     """``*_after``/``*_before`` bounds given as YYYY, YYYY-MM or YYYY-MM-DD, both inclusive.
 
     ``_after=2025-11`` keeps dates from 1 November 2025 on; ``_before=2025`` keeps
     dates up to 31 December 2025. A stored month- or year-precise date is compared
-    by the first day of its period.
+    by the first day of its period. ``expression`` compares a computed date (e.g.
+    the first of two date columns that is set) instead of a column.
     """
 
     field_class = LooseDateFormField
 
-    def __init__(self, field_name, bound, **kwargs):
+    def __init__(self, field_name, bound, expression=None, **kwargs):
         assert bound in ("after", "before")
         self.bound = bound
+        self.expression = expression
         kwargs.setdefault(
             "help_text",
             f"{'From' if bound == 'after' else 'Up to'} this date, inclusive: YYYY, YYYY-MM "
@@ -97,9 +104,11 @@ class LooseDateFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if value is None:
             return qs
+        if self.expression is not None:
+            qs = qs.alias(**{self.field_name: self.expression})
         if self.bound == "after":
             return qs.filter(**{f"{self.field_name}__gte": value.date})
-        return qs.filter(**{f"{self.field_name}__lte": last_day(value)})
+        return qs.filter(**{f"{self.field_name}__lte": value.last_day()})
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -116,14 +125,58 @@ class CountryFilter(django_filters.CharFilter):
     field_class = CountryField
 
 
+class RecordField(forms.ModelChoiceField):
+    """A related record typed by its slug or by any of its names, in any script.
+
+    A name is folded (``common.search.fold``) and must match exactly one record:
+    first a whole name or alias, then a part of one. Shown as a text box (a list
+    of thousands of companies is neither usable nor cheap to render) unless the
+    filter asks for a ``Select``, whose options are named in the interface language.
+    """
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        if "\x00" in value:
+            raise forms.ValidationError(_("Null characters are not allowed."), code="null")
+        found = self.queryset.filter(slug=value).first()
+        if found is None and hasattr(self.queryset.model, "search_key"):
+            key = fold(value)
+            if key:
+                matches = list(self.queryset.filter(search_key__contains=f"|{key}|")[:2])
+                if len(matches) != 1:
+                    matches = list(self.queryset.filter(search_key__contains=key)[:2])
+                found = matches[0] if len(matches) == 1 else None
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"kind": self.queryset.model._meta.verbose_name, "value": value},
+            )
+        return found
+
+    def label_from_instance(self, obj):
+        lang = (get_language() or "en")[:2]
+        localized = getattr(obj, f"name_{lang}", "") if lang != "en" else ""
+        return localized or str(obj)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
-    """A related record named by its slug; an unknown slug is a 400."""
+    """The one name look-up: a related record by slug or by any name (see ``RecordField``).
+
+    A value that matches no record, or several, is a 400 (a form error on pages).
+    """
+
+    field_class = RecordField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault(
-            "error_messages", {"invalid_choice": "No record with the slug %(value)s."}
+            "error_messages", {"invalid_choice": _("No single %(kind)s matches “%(value)s”.")}
         )
         super().__init__(*args, **kwargs)
 
@@ -192,6 +245,10 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
 
 class FlagFilter(StrictBooleanFilter):
     """A true/false switch read by another filter (e.g. ``include_subsidiaries``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", FlagCheckbox)
+        super().__init__(**kwargs)
 
     def filter(self, qs, value):
         return qs

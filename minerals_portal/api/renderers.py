@@ -53,8 +53,13 @@ class _Echo:
         return value
 
 
+def csv_writer():
+    """The API's one CSV writer: ``writerow`` returns the line (CRLF-terminated) it wrote."""
+    return csv.writer(_Echo(), lineterminator="\r\n")
+
+
 def csv_lines(columns: list[tuple[str, str]], items: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    writer = csv_writer()
     yield writer.writerow([header for header, _ in columns])
     for item in items:
         yield writer.writerow([cell(resolve(item, path)) for _, path in columns])

@@ -12,20 +12,16 @@ Visibility, filters, ordering and pagination are the view's as before; only the
 way rows become JSON and CSV changes (see ``deals.api.rows``).
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 
-
-class _Echo:
-    def write(self, value):
-        return value
+from .renderers import csv_writer
 
 
 def csv_chunks(headers: Iterable[str], chunks: Iterable[list[list[str]]]) -> Iterator[str]:
     """The CSV text, one string per chunk of rows (fewer, larger writes than one per row)."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    writer = csv_writer()
     yield writer.writerow(list(headers))
     for chunk in chunks:
         yield "".join(map(writer.writerow, chunk))

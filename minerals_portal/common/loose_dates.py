@@ -5,6 +5,7 @@ precision. "February 2026" is (2026-02-01, "month"): it sorts correctly and is
 shown honestly, never as "1 February 2026".
 """
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -46,6 +47,15 @@ class LooseDate:
             raise ValueError(f"{value!r} is not a valid date: {exc}") from None
         precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
         return cls(date, precision)
+
+    def last_day(self) -> dt.date:
+        """The period's last day: 31 December for a year, the month's end for a month."""
+        date = self.date
+        if self.precision == Precision.YEAR:
+            return dt.date(date.year, 12, 31)
+        if self.precision == Precision.MONTH:
+            return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+        return date
 
     def iso(self) -> str:
         if self.precision == Precision.YEAR:

@@ -96,7 +96,7 @@ def measure(args, pg: PrivatePostgres, broker: PrivateRedis) -> int:
                 [
                     "GET /",
                     "GET /?page=2",
-                    "GET /?date_from=2024",
+                    "GET /?date_after=2024",
                     "GET /?commodity=syn-commodity-3",
                 ],
                 None,

@@ -15,7 +15,7 @@ def test_timeline_filter_by_commodity_and_date(tab):
     page.get_by_label("Commodity").select_option(label="Tungsten")
     page.get_by_label("From").fill("2026")
     page.get_by_role("button", name="Apply filters").click()
-    expect(page).to_have_url(re.compile(r"commodity=tungsten.*date_from=2026"))
+    expect(page).to_have_url(re.compile(r"commodity=tungsten.*date_after=2026"))
     expect(page.get_by_role("heading", name="February 2026")).to_be_visible()
     expect(page.get_by_role("heading", name="November 2025")).to_have_count(0)
     expect(page.get_by_text(re.compile(r"\d+ entr(y|ies)"))).to_be_visible()

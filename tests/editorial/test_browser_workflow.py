@@ -115,7 +115,7 @@ def test_editor_enters_a_cited_deal_submits_it_and_an_admin_publishes_it(tab, li
     log_out(page)
 
     # Nobody outside sees it yet.
-    page = tab.goto("/?date_from=2026-07")
+    page = tab.goto("/?date_after=2026-07")
     expect(page.get_by_text(AGREEMENT)).to_have_count(0)
 
     # 4. An admin publishes it.
@@ -131,7 +131,7 @@ def test_editor_enters_a_cited_deal_submits_it_and_an_admin_publishes_it(tab, li
     log_out(page)
 
     # 5. The analyst timeline shows it.
-    page = tab.goto("/?date_from=2026-07")
+    page = tab.goto("/?date_after=2026-07")
     expect(page.get_by_role("heading", name="July 2026")).to_be_visible()
     expect(page.get_by_text(AGREEMENT)).to_be_visible()
     expect(page.locator("main")).to_contain_text(re.compile(r"Tau-Ken Samruk"))

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         requests = {
             "API /api/v1/agreements/": "/api/v1/agreements/",
             "timeline (first page)": "/",
-            "timeline (filtered)": "/?commodity=syn-commodity-3&date_from=2020",
+            "timeline (filtered)": "/?commodity=syn-commodity-3&date_after=2020",
             "dashboard": "/dashboard/",
         }
         medians = {}
