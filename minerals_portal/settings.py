@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Probes answer here, before CommonMiddleware validates the Host header.
     "minerals_portal.health.HealthProbeMiddleware",
+    # Bodies past the upload limit are answered 413 before they are read.
+    "deals.imports.limits.RequestSizeLimit",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -15,13 +15,16 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from .columns import NAMES, REQUIRED_HEADERS
+from .limits import (
+    MAX_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    FileRefused,
+    check_dimensions,
+    check_unpacked_size,
+)
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read (format, header, size)."""
+__all__ = ["FileRefused", "MAX_BYTES", "MAX_ROWS", "read_rows"]
 
 
 def read_rows(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -69,13 +72,23 @@ def _csv(data: bytes) -> list[list[str]]:
 
 
 def _xlsx(data: bytes) -> list[list[str]]:
+    """The first sheet's cells, read in read-only mode within the limits (see ``limits``)."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_unpacked_size(archive)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise FileRefused("The file is not a readable XLSX workbook.") from None
     try:
         sheet = book.worksheets[0]
-        return [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        check_dimensions(sheet.max_row, sheet.max_column)
+        table = []
+        # Bounded whatever the sheet declares: a row is never padded past MAX_COLUMNS,
+        # and reading stops one row past what an import may hold.
+        rows = sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
+        for row in rows:
+            table.append([_text(value) for value in row])
+        return table
     finally:
         book.close()
 

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from deals.imports.importer import import_file
+from deals.imports.limits import MAX_BYTES, too_large_message
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, commit, user=None, **options):
         path = Path(file)
         try:
+            if path.stat().st_size > MAX_BYTES:  # refused before it is read
+                raise CommandError(f"{path.name}: {too_large_message()}")
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
