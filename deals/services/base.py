@@ -21,6 +21,7 @@ from ..history.context import history_context
 from ..models import AgreementParty, Citation, Publication
 from ..models.publication import Publishable
 from . import rights
+from .lookalikes import check_lookalikes
 from .refusals import database_refusals
 from .slugs import fill_slug
 from .stakes import check_stake_totals
@@ -145,6 +146,7 @@ def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exc
             rights.check_may_set_publication(actor, record, record.publication)
         old_target = stored_target(record) if isinstance(record, Citation) else None
         fill_slug(record)
+        check_lookalikes(record)  # before the case-insensitive unique check: it names the record
         record.full_clean(exclude=list(exclude))
         record.save()
         for name, objects in (m2m or {}).items():

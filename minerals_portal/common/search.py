@@ -42,6 +42,8 @@ def fold(text: str | None) -> str:
     """Return the search key of ``text`` (lowercase Latin letters, digits, spaces)."""
     if not text:
         return ""
+    # Invisible format characters (zero-width space, joiners, soft hyphen) are dropped.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = text.lower().translate(_KAZAKH)
     text = "".join(_CYRILLIC.get(ch, ch) for ch in text)
     text = unicodedata.normalize("NFKD", text)
