@@ -18,17 +18,19 @@ from .portal import big_money, localized_name, stake
 register = template.Library()
 
 
-def label(choices, value: str) -> str:
-    """A choice's label in the interface language, translated once rather than at each use."""
-    return str(choices(value).label)
-
-
 class _Page:
     """One page's entries as the template shows them."""
 
     def __init__(self):
         self._prefix: dict[str, str] = {}
         self._dates: dict = {}
+        self._labels: dict = {}
+
+    def label(self, choices, value: str) -> str:
+        """A choice's label in the interface language, translated once per page."""
+        if (choices, value) not in self._labels:
+            self._labels[choices, value] = str(choices(value).label)
+        return self._labels[choices, value]
 
     def url(self, view: str, slug: str) -> str:
         if view not in self._prefix:
@@ -48,7 +50,7 @@ class _Page:
             shown["deal_url"] = self.url("deal-detail", row["deal__slug"])
             shown["deal"] = localized_name(row, "deal__")
         if row.get("publication", Publication.PUBLISHED) != Publication.PUBLISHED:
-            shown["draft"] = label(Publication, row["publication"])
+            shown["draft"] = self.label(Publication, row["publication"])
         return shown | getattr(self, e.kind)(row)
 
     def agreement(self, row: dict) -> dict:
@@ -56,22 +58,22 @@ class _Page:
             {
                 "url": self.url("company-detail", p["company__slug"]),
                 "name": localized_name(p, "company__"),
-                "role": label(AgreementParty.Role, p["role"]),
+                "role": self.label(AgreementParty.Role, p["role"]),
                 "stake": stake(p["stake"]),
             }
             for p in row["parties"]
         ]
         return {
             "title": row["title"], "parties": parties,
-            "kind": label(Agreement.Kind, row["kind"]),
-            "status": label(Agreement.Status, row["status"]),
+            "kind": self.label(Agreement.Kind, row["kind"]),
+            "status": self.label(Agreement.Status, row["status"]),
         }  # fmt: skip
 
     def amount(self, row: dict) -> dict:
         shown = {
-            "qualifier": label(Amount.Qualifier, row["qualifier"]),
+            "qualifier": self.label(Amount.Qualifier, row["qualifier"]),
             "money": big_money(row["value"], row["currency"]),
-            "kind": label(Amount.Kind, row["kind"]),
+            "kind": self.label(Amount.Kind, row["kind"]),
             "restates": row["restates_id"] is not None,
             "investor_url": "",
         }
@@ -84,7 +86,7 @@ class _Page:
         end = loose(row["end_on"], row["end_on_precision"])
         return {
             "title": row["title"], "description": row["description"],
-            "kind": label(Event.Kind, row["kind"]), "end": str(end) if end else "",
+            "kind": self.label(Event.Kind, row["kind"]), "end": str(end) if end else "",
         }  # fmt: skip
 
 

@@ -2,7 +2,9 @@
 
 import re
 
+import pytest
 from django import forms
+from django.utils import translation
 
 CHOICES = [("tin", "Tin"), ("tungsten", "Tungsten"), ("copper", "Copper & gold")]
 
@@ -14,6 +16,13 @@ class EveryWidgetForm(forms.Form):
     metals = forms.MultipleChoiceField(choices=CHOICES, help_text="hold Ctrl for several")
     kinds = forms.MultipleChoiceField(choices=CHOICES, widget=forms.CheckboxSelectMultiple)
     public = forms.BooleanField(required=False, label="Public")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages asserted below are Django's English ones, whatever a test before left."""
+    with translation.override("en"):
+        yield
 
 
 def field_blocks(html: str) -> dict[str, str]:
