@@ -13,10 +13,9 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -33,13 +32,37 @@ PAGE_SIZE = 50
 
 @dataclass
 class Timeline:
+    """The filters and, read only when the page renders them (not when the page's
+    cached HTML is used), the counts, the committed total and the page's entries."""
+
     filters: TimelineFilterSet
-    page: object = None
-    groups: Callable[[], list[Group]] | list[Group] = field(default_factory=list)
-    count: int = 0
-    committed_usd: Decimal = Decimal(0)
-    undated_agreements: int = 0
-    cache_key: str = ""
+    cache_key: str = ""  # empty while the filters are invalid
+    read: Callable[[], tuple] | None = None
+    page_number: str | None = None
+
+    @functools.cached_property
+    def _figures(self) -> tuple:
+        return self.read() if self.read else (0, [], Decimal(0), 0)
+
+    @property
+    def count(self) -> int:
+        return self._figures[0]
+
+    @property
+    def committed_usd(self) -> Decimal:
+        return self._figures[2]
+
+    @property
+    def undated_agreements(self) -> int:
+        return self._figures[3]
+
+    @functools.cached_property
+    def page(self):
+        return Paginator(range(self.count), PAGE_SIZE).get_page(self.page_number)
+
+    @functools.cached_property
+    def groups(self) -> list[Group]:
+        return groups(self._figures[1])
 
     @property
     def form(self):
@@ -76,34 +99,22 @@ def timeline(request, data) -> Timeline:
     # Always bound: no parameters means no filters.
     filters = TimelineFilterSet(data, queryset=TimelineFilterSet._meta.model.objects.none(),
                                 request=request)  # fmt: skip
-    result = Timeline(filters=filters)
     if not filters.is_valid():
-        return result
+        return Timeline(filters=filters)
     version = data_version(published_only=not shows_drafts(request))[0]
-    key = _cache_key(request, filters, version)
-    cached = cache.get(key)
-    if cached is None:
-        cached = _compute(request, filters, request.GET.get("page"), version)
-        cache.set(key, cached, CACHE_SECONDS)
-    count, page_rows, result.committed_usd, result.undated_agreements = cached
-    paginator = Paginator(range(count), PAGE_SIZE)
-    result.page = paginator.get_page(request.GET.get("page"))
-    result.count = count
-    result.cache_key = key
-    # Loaded only when the template renders the entries, not when their cached HTML is used.
-    result.groups = functools.partial(groups, page_rows)
-    return result
+    page_number = request.GET.get("page")
+    return Timeline(
+        filters=filters, cache_key=_cache_key(request, version), page_number=page_number,
+        read=functools.partial(_compute, request, filters, page_number, version),
+    )  # fmt: skip
 
 
-CACHE_SECONDS = 300
-
-
-def _cache_key(request, filters: TimelineFilterSet, version: str) -> str:
+def _cache_key(request, version: str) -> str:
     """Keyed on the data fingerprint the API uses too: any change visible to this reader
-    (and only those) makes a fresh computation."""
-    params = sorted((k, str(getattr(v, "pk", v))) for k, v in filters.chosen().items())
-    raw = repr((version, shows_drafts(request), params, request.GET.get("page", "1")))
-    return "timeline:" + hashlib.sha256(raw.encode()).hexdigest()
+    (and only those) makes a fresh page. The query string is taken as typed: the page
+    shows it back in the filter form."""
+    raw = repr((version, shows_drafts(request), sorted(request.GET.lists())))
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _dated(agreements, amounts, events) -> dict:

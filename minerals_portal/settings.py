@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for the project's form renderer
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -132,6 +133,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates (templates/forms/): label, control, help, errors.
+FORM_RENDERER = "minerals_portal.common.forms.PortalFormRenderer"
 
 WSGI_APPLICATION = "minerals_portal.wsgi.application"
 

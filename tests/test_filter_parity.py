@@ -139,7 +139,7 @@ def timeline_records(client, query: str) -> dict[str, set]:
         response = client.get(f"{reverse('home')}?{query}&page={number}")
         assert response.status_code == 200, (query, response.content[:300])
         t = response.context["t"]
-        for group in t.groups():
+        for group in t.groups:
             for entry in group.entries:
                 found[entry.kind].add(entry.obj["pk"])
         if not t.page.has_next():

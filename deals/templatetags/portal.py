@@ -3,11 +3,9 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from minerals_portal.common.form_html import render_fields
 from minerals_portal.common.models import plain_number
 
 register = template.Library()
@@ -45,30 +43,11 @@ def stake(value) -> str:
     return "" if value is None else f"{plain_number(value)} %"
 
 
-@register.simple_tag
+@register.inclusion_tag("deals/_cite.html")
 def cite(sources, obj, field=""):
     """Footnote links to the citations of ``obj`` (optionally only those of one field)."""
     if sources is None or obj is None:
-        return ""
-    citations = [c for c in sources.for_object(obj) if not field or c.field in ("", field)]
-    if not citations:
-        return ""
-    links = format_html_join(
-        "", '<a class="cite" href="#citation-{}" aria-label="{}">[{}]</a>',
-        ((c.pk, _("source %(n)s") % {"n": c.number}, c.number) for c in citations),
-    )  # fmt: skip
-    return format_html("<sup>{}</sup>", links)
-
-
-@register.simple_tag
-def filter_fields(form):
-    """A filter form's fields (written out in Python: see ``common.form_html``)."""
-    return render_fields(form)
-
-
-@register.simple_tag
-def timeline_groups(groups):
-    """The timeline's sections and entries (built in Python: see ``deals.timeline_html``)."""
-    from deals.timeline_html import render_groups
-
-    return render_groups(groups)
+        return {"citations": []}
+    return {
+        "citations": [c for c in sources.for_object(obj) if not field or c.field in ("", field)]
+    }

@@ -245,9 +245,9 @@ def test_a_database_refusal_is_a_400_naming_the_rule_not_a_500(world, editor_cli
         ({"slug": "Not a slug!"}, "slug"),
     ],
 )
-def test_wrong_types_and_values_in_writes_are_400(world, editor_client, payload, field):
+def test_wrong_types_and_values_in_writes_are_400(world, publisher_client, payload, field):
     url = f"/api/v1/agreements/{world.agreement.slug}/"
-    error = assert_error(editor_client.patch(url, payload, format="json"), 400, "invalid")
+    error = assert_error(publisher_client.patch(url, payload, format="json"), 400, "invalid")
     assert field in error["fields"]
 
 

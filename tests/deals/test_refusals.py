@@ -182,5 +182,5 @@ def test_an_alias_with_a_nul_character_is_a_form_error_in_the_admin(client):
     }
     response = client.post(reverse("admin:deals_company_add"), form)
     assert response.status_code == 200
-    assert NUL_MESSAGE in response.content.decode()
+    assert str(NUL_MESSAGE) in response.content.decode()
     assert not Company.objects.filter(slug="nul-mining").exists()
