@@ -40,3 +40,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class DataVersion(models.Model):
+    """The one row whose counters advance, on commit, with any change the API or pages serve.
+
+    Database triggers (migration 0016) on every table listed in
+    ``minerals_portal.api.caching.VERSIONED`` keep it: each writing statement
+    sets ``everything`` to the next value of a sequence; ``published`` moves
+    too unless every row the statement touched in a publishable table is a
+    draft (drafts never reach partners or the public). The trigger's row lock
+    holds until the transaction ends, so readers see a new value exactly when
+    the data it describes commits. A new table the API serves needs the
+    triggers too (``tests/api/test_caching.py`` checks every one has them).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    everything = models.BigIntegerField(default=0)
+    published = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+    published_changed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"data version {self.everything} (published {self.published})"
