@@ -1,12 +1,14 @@
-"""The data version: one row advanced by statement-level triggers (see ``DataVersion``).
+"""The data version: a few rows advanced by statement-level triggers (see ``DataVersion``).
 
-Every writing statement on a table the API serves takes the next value of a
-sequence (a ``TRUNCATE`` of the version row, as test flushes do, never makes a
-value repeat) and stores it in ``everything``; in ``published`` too, unless the
-table is publishable, where an ``AFTER`` trigger with transition tables moves
-``published`` only when a touched row was or is published. The ``BEFORE``
-trigger takes the row lock before the statement locks any row of its own, so
-two writers always queue in the same order.
+Every writing statement on a table the API serves takes one of the rows (the
+first no other transaction holds: ``FOR UPDATE SKIP LOCKED``, kept for the rest
+of its transaction) and sets its ``everything`` to the next value of a
+sequence, its ``published`` too unless the table is publishable; there an
+``AFTER`` trigger with transition tables moves ``published`` only when a touched
+row was or is published. Readers sum the rows: every commit raises the sum, and
+concurrent writers hold different rows, so they never queue behind each other
+(with more than ``STRIPES`` writers at once, the extra ones wait for a row).
+A ``TRUNCATE`` of the rows (test flushes) is survived: the row is recreated.
 """
 
 from django.db import migrations, models
@@ -31,21 +33,40 @@ VERSIONED = [
     "deals.Tombstone",
 ]
 
-FUNCTIONS = """
+STRIPES = 8
+
+FUNCTIONS = f"""
 CREATE SEQUENCE portal_data_version_seq;
+
+CREATE FUNCTION portal_data_version_row() RETURNS smallint LANGUAGE plpgsql AS $$
+DECLARE
+    stripe smallint := nullif(current_setting('portal.data_version_row', true), '')::smallint;
+BEGIN
+    IF stripe IS NULL THEN
+        SELECT id INTO stripe FROM deals_dataversion ORDER BY id LIMIT 1
+            FOR UPDATE SKIP LOCKED;
+        IF stripe IS NULL THEN  -- every row busy, or none left after a TRUNCATE
+            stripe := 1 + pg_backend_pid() % {STRIPES};
+        END IF;
+        PERFORM set_config('portal.data_version_row', stripe::text, true);
+    END IF;
+    RETURN stripe;
+END $$;
 
 CREATE FUNCTION portal_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    next_value bigint := nextval('portal_data_version_seq');
     drafts_possible boolean := TG_NARGS > 0;  -- publishable: published moves after the rows
 BEGIN
+    -- nextval in SET runs once the row is locked: larger than the value it replaces.
     INSERT INTO deals_dataversion AS v (id, everything, published, changed_at,
                                         published_changed_at)
-    VALUES (1, next_value, next_value, clock_timestamp(), clock_timestamp())
+    VALUES (portal_data_version_row(), nextval('portal_data_version_seq'),
+            nextval('portal_data_version_seq'), clock_timestamp(), clock_timestamp())
     ON CONFLICT (id) DO UPDATE SET
-        everything = next_value,
+        everything = nextval('portal_data_version_seq'),
         changed_at = clock_timestamp(),
-        published = CASE WHEN drafts_possible THEN v.published ELSE next_value END,
+        published = CASE WHEN drafts_possible THEN v.published
+                         ELSE nextval('portal_data_version_seq') END,
         published_changed_at = CASE WHEN drafts_possible THEN v.published_changed_at
                                     ELSE clock_timestamp() END;
     RETURN NULL;
@@ -61,23 +82,24 @@ BEGIN
     IF NOT touched AND TG_OP IN ('INSERT', 'UPDATE') THEN
         SELECT EXISTS (SELECT 1 FROM new_rows WHERE publication = 'published') INTO touched;
     END IF;
-    IF touched THEN
+    IF touched THEN  -- the BEFORE trigger of this statement holds the row already
         UPDATE deals_dataversion
         SET published = nextval('portal_data_version_seq'),
             published_changed_at = clock_timestamp()
-        WHERE id = 1;
+        WHERE id = portal_data_version_row();
     END IF;
     RETURN NULL;
 END $$;
 
 INSERT INTO deals_dataversion (id, everything, published, changed_at, published_changed_at)
-VALUES (1, nextval('portal_data_version_seq'), currval('portal_data_version_seq'),
-        clock_timestamp(), clock_timestamp());
+SELECT stripe, 0, 0, clock_timestamp(), clock_timestamp()
+FROM generate_series(1, {STRIPES}) AS stripe;
 """
 
 DROP_FUNCTIONS = """
 DROP FUNCTION IF EXISTS portal_bump_published_version();
 DROP FUNCTION IF EXISTS portal_bump_data_version();
+DROP FUNCTION IF EXISTS portal_data_version_row();
 DROP SEQUENCE IF EXISTS portal_data_version_seq;
 """
 

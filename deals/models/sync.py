@@ -43,16 +43,17 @@ class ApiToken(models.Model):
 
 
 class DataVersion(models.Model):
-    """The one row whose counters advance, on commit, with any change the API or pages serve.
+    """The data version: its rows' sums advance, on commit, with any change the API serves.
 
     Database triggers (migration 0016) on every table listed in
     ``minerals_portal.api.caching.VERSIONED`` keep it: each writing statement
-    sets ``everything`` to the next value of a sequence; ``published`` moves
-    too unless every row the statement touched in a publishable table is a
-    draft (drafts never reach partners or the public). The trigger's row lock
-    holds until the transaction ends, so readers see a new value exactly when
-    the data it describes commits. A new table the API serves needs the
-    triggers too (``tests/api/test_caching.py`` checks every one has them).
+    sets ``everything`` of the row its transaction holds to the next value of a
+    sequence; ``published`` moves too unless every row the statement touched
+    in a publishable table is a draft (drafts never reach partners or the
+    public). A transaction holds its row until it ends, so readers see the
+    sums move exactly when the data commits; concurrent writers hold different
+    rows and never wait for each other. A table the API starts serving needs
+    the triggers too (``tests/api/test_caching.py`` checks every one has them).
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)

@@ -20,7 +20,7 @@ import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Subquery
+from django.db.models import Max, Subquery, Sum, Value
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -54,12 +54,17 @@ PREPARE_ONLY_WHEN_ASKED = 2**31
 _COLUMNS = {True: ("published", "published_changed_at"), False: ("everything", "changed_at")}
 
 
+def _version_aggregates(published_only: bool) -> dict:
+    counter, changed_at = _COLUMNS[published_only]
+    return {"data_version": Sum(counter), "data_changed_at": Max(changed_at)}
+
+
 def data_version(published_only: bool = False) -> tuple[str, dt.datetime | None]:
     """(version, latest change time) of everything the API serves, in one query."""
     from deals.models import DataVersion
 
-    row = DataVersion.objects.filter(pk=1).values_list(*_COLUMNS[published_only]).first()
-    return version_of(*(row or (None, None)))
+    row = DataVersion.objects.aggregate(**_version_aggregates(published_only))
+    return version_of(row["data_version"], row["data_changed_at"])
 
 
 def version_annotations(published_only: bool = False) -> dict:
@@ -71,11 +76,10 @@ def version_annotations(published_only: bool = False) -> dict:
     """
     from deals.models import DataVersion
 
-    counter, changed_at = _COLUMNS[published_only]
-    row = DataVersion.objects.filter(pk=1)
+    rows = DataVersion.objects.annotate(all=Value(1)).values("all")  # one group: all rows
     return {
-        "data_version": Subquery(row.values(counter)),
-        "data_changed_at": Subquery(row.values(changed_at)),
+        name: Subquery(rows.annotate(value=aggregate).values("value"))
+        for name, aggregate in _version_aggregates(published_only).items()
     }
 
 

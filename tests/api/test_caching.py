@@ -1,5 +1,6 @@
 """ETag / Last-Modified: an unchanged answer costs a 304 and no serialization."""
 
+import psycopg
 import pytest
 from django.apps import apps
 from django.core.cache import cache
@@ -153,3 +154,26 @@ def test_a_bare_update_gives_partners_a_new_etag(world, partner_client):
     response = partner_client.get(path, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "Changed by raw update" in [a["title"] for a in response.json()["results"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_when_a_write_commits_and_writers_never_queue():
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    other = psycopg.connect(**params)  # another editor's transaction, left open
+    try:
+        before = data_version()
+        other.execute("INSERT INTO deals_tombstone (resource, object_id, slug, deleted_at)"
+                      " VALUES ('deals', 1, '', now())")  # fmt: skip
+        assert data_version() == before  # not committed: nobody may see it yet
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # waiting for the other would fail
+        Tombstone.objects.create(resource="deals", object_id=2)
+        mine = data_version()
+        assert mine[0] != before[0]
+        other.commit()
+        assert data_version()[0] not in (before[0], mine[0])
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
