@@ -8,11 +8,16 @@ PORT ?= 8000
 # make test runs against the real services on localhost.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minerals_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# ...and the API tests once more through a PgBouncer of their own (transaction pooling),
+# on a database of their own, kept between runs (--reuse-db: PgBouncer's pooled
+# connections would stop the final DROP DATABASE), re-created at the start of each.
+TEST_PGBOUNCER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/minerals_portal_pgbouncer
+PGBOUNCER_PYTEST_ARGS ?= tests/api
 # Without DATABASE_URL, database commands run with the embedded PostgreSQL server up
 # (var/postgres; started if needed, stopped after the last command that uses it).
 WITH_DB := $(PY) -m minerals_portal.embedded_db
 
-.PHONY: browser-deps run serve test lint services install install-test migrate seed clean worker beat refresh
+.PHONY: browser-deps pgbouncer-deps run serve test lint services install install-test migrate seed clean worker beat refresh
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,9 +75,18 @@ browser-deps:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: install-test services browser-deps
+# The API tests' second run goes through Debian's pgbouncer (see minerals_portal.ops.pgbouncer).
+pgbouncer-deps:
+	@command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || { \
+		echo "Installing Debian's pgbouncer"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; }
+
+test: install-test services browser-deps pgbouncer-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_PGBOUNCER_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		$(PY) -m minerals_portal.ops.pgbouncer -- \
+		$(VENV)/bin/pytest --reuse-db --create-db $(PGBOUNCER_PYTEST_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache

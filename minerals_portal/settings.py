@@ -164,7 +164,18 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
 )
 
+# Behind PgBouncer in transaction pooling, consecutive transactions may run on different
+# server connections: nothing may outlive a transaction there (no server-side cursors
+# across them, no prepared statements; psycopg prepares none with a threshold of None).
+DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+if DATABASE_TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ModelBackend, answering API-token users from the permissions fetched with their token.
+AUTHENTICATION_BACKENDS = ["minerals_portal.api.authentication.KnownPermissionsBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,6 +23,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         name = connection.ops.quote_name(connection.settings_dict["NAME"])
         cursor.execute(f"ALTER DATABASE {name} SET deals.skip_citation_check = 'on'")
     connection.close()  # new connections start with the database's default
+    admin_url = os.environ.get("PGBOUNCER_ADMIN_URL")
+    if admin_url:  # behind PgBouncer (make test's API run): its pooled server connections too
+        import psycopg
+
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute("RECONNECT")
 
 
 @pytest.fixture(scope="session")

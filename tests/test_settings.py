@@ -20,6 +20,7 @@ def run(env_overrides, code=PRINT_SETTINGS):
         if k
         not in {
             "DATABASE_URL",
+            "DATABASE_TRANSACTION_POOLING",
             "CELERY_BROKER_URL",
             "REDIS_URL",
             "DJANGO_ENV",
@@ -80,3 +81,17 @@ def test_production_with_a_strong_secret_starts_with_debug_off():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[2] == "False"
+
+
+def test_transaction_pooling_keeps_nothing_across_transactions():
+    """Behind PgBouncer in transaction pooling: no server-side cursors, no prepared statements."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; "
+        "print(d['DISABLE_SERVER_SIDE_CURSORS'], d['OPTIONS']['prepare_threshold'])"
+    )
+    url = {"DATABASE_URL": "postgres://u@127.0.0.1:6432/x"}
+    pooled = run({**url, "DATABASE_TRANSACTION_POOLING": "1"}, code)
+    assert pooled.stdout.split() == ["True", "None"], pooled.stderr
+    direct = run(url, code.replace("['prepare_threshold']", ".get('prepare_threshold', '-')"))
+    assert direct.stdout.split() == ["False", "-"], direct.stderr

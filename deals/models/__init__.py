@@ -17,7 +17,7 @@ from .money import Amount, ExchangeRate
 from .publication import Publication
 from .seeding import SeedRecord
 from .sources import Citation, Source
-from .sync import ApiToken, Tombstone
+from .sync import ApiToken, DataVersion, Tombstone
 
 __all__ = [
     "Agreement",
@@ -31,6 +31,7 @@ __all__ = [
     "CommittedByDeposit",
     "CommittedByPeriod",
     "Company",
+    "DataVersion",
     "Deal",
     "DealPipeline",
     "Event",

@@ -40,3 +40,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class DataVersion(models.Model):
+    """The data version: its rows' sums advance, on commit, with any change the API serves.
+
+    Database triggers (migration 0016) on every table listed in
+    ``minerals_portal.api.caching.VERSIONED`` keep it: each writing statement
+    sets ``everything`` of the row its transaction holds to the next value of a
+    sequence; ``published`` moves too unless every row the statement touched
+    in a publishable table is a draft (drafts never reach partners or the
+    public). A transaction holds its row until it ends, so readers see the
+    sums move exactly when the data commits; concurrent writers hold different
+    rows and never wait for each other. A table the API starts serving needs
+    the triggers too (``tests/api/test_caching.py`` checks every one has them).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    everything = models.BigIntegerField(default=0)
+    published = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+    published_changed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"data version {self.everything} (published {self.published})"

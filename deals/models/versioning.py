@@ -1,14 +1,19 @@
 """Optimistic locking: a record saved from a stale copy is refused, never silently lost.
 
-Every save of a ``Versioned`` record is a conditional ``UPDATE … WHERE version =
-<the version this copy was read at>`` that also increments the version. When
-another save got there first no row matches and ``EditConflict`` is raised;
-the admin and the API turn it into a message listing what changed meanwhile.
+Every save of a stored ``Versioned`` record first moves the version on with a
+conditional ``UPDATE … SET version = version + 1 WHERE version = <the version
+this copy was read at>``, then saves. When another save got there first no row
+matches and ``EditConflict`` is raised before anything is written; the admin
+and the API turn it into a message listing what changed meanwhile. The first
+update locks the row until the transaction ends, so a concurrent save waits
+and then finds the version moved.
 Bulk ``QuerySet.update()`` bypasses this: code that publishes or imports in
 bulk increments ``version`` itself.
 """
 
-from django.db import models
+from contextlib import nullcontext
+
+from django.db import models, router, transaction
 from django.db.models import F
 
 
@@ -37,16 +42,23 @@ class Versioned(models.Model):
     def save(self, *args, **kwargs):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # The claim's row lock must last until the save is written: one transaction.
+        in_transaction = transaction.get_connection(using).in_atomic_block
+        with nullcontext() if in_transaction else transaction.atomic(using=using):
+            self._claim_version(using)  # a conflict leaves the caller's transaction usable
+            super().save(*args, **kwargs)
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        field = self._meta.get_field("version")
+    def _claim_version(self, using) -> None:
+        """Move the stored version from this copy's to the next, or raise ``EditConflict``."""
+        stored = type(self)._base_manager.using(using).filter(pk=self.pk)
         expected = self.version
-        values = [v for v in values if v[0] is not field] + [(field, None, F("version") + 1)]
-        if base_qs.filter(pk=pk_val, version=expected)._update(values) > 0:
+        if stored.filter(version=expected).update(version=F("version") + 1):
             self.version = expected + 1
-            return True
-        current = base_qs.filter(pk=pk_val).values_list("version", flat=True).first()
-        if current is None:
-            return False  # no such row: Django goes on to insert, as for any model
-        raise EditConflict(self, expected, current)
+            return
+        current = stored.values_list("version", flat=True).first()
+        if current is not None:
+            raise EditConflict(self, expected, current)
+        # No such row: the save goes on to insert it, as Django does for any model.

@@ -1,112 +1,90 @@
-"""Conditional GET: ``ETag`` and ``Last-Modified`` from one cheap data-version query.
+"""Conditional GET: ``ETag`` and ``Last-Modified`` from the one-row data version.
 
-The data version is, for every table the API reads, its highest ``updated_at``
-and highest ``id``: index look-ups, so the cost does not grow with the data.
-Inserts raise the highest id and edits the highest ``updated_at``; deletions
-raise one of them too, because every deleted API record leaves a ``Tombstone``
-and every deleted row nested in a record (party, citation, link…) touches its
-owner's ``updated_at`` (see ``deals.signals``). The two small lookup tables
-whose rows can vanish without either (regions, exchange rates) are counted.
+The data version (``deals.models.DataVersion``) is advanced by database
+triggers on every table the API reads (``VERSIONED`` and their link tables),
+by any write whatever its path (the write layer, a bare ``QuerySet.update``,
+raw SQL), and becomes visible when the write commits. Reading it is a
+primary-key look-up of one row. Partners and the public read its
+``published`` counter, which drafts being edited do not move.
 
 Combined with the request's URL, format, language and whether drafts are
 shown, the version gives the ETag; a request whose ``If-None-Match`` matches is
-answered 304 before any serialization. Writes that bypass model signals (raw
-SQL, ``QuerySet.update`` without ``updated_at``) are the one blind spot.
+answered 304 before any serialization.
 """
 
 import datetime as dt
 import hashlib
 import time
-from functools import cache as memoize
 
 import psycopg
-from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone, translation
+from django.db.models import Max, Subquery, Sum, Value
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from rest_framework.response import Response
 
-# (model, also count its rows) for every table whose rows appear in API answers.
+# Every model whose rows appear in API answers (its table and link tables carry the
+# data-version triggers of deals migration 0016; a model added here needs them too).
 VERSIONED = [
-    ("deposits.Commodity", False),
-    ("deposits.Region", True),
-    ("deposits.Deposit", False),
-    ("deposits.DepositCommodity", False),
-    ("deposits.ResourceEstimate", False),
-    ("deals.Company", False),
-    ("deals.Ownership", False),
-    ("deals.Deal", False),
-    ("deals.Agreement", False),
-    ("deals.AgreementParty", False),
-    ("deals.Amount", False),
-    ("deals.ExchangeRate", True),
-    ("deals.Event", False),
-    ("deals.Source", False),
-    ("deals.Citation", False),
-    ("deals.Tombstone", False),
+    "deposits.Commodity",
+    "deposits.Region",
+    "deposits.Deposit",
+    "deposits.DepositCommodity",
+    "deposits.ResourceEstimate",
+    "deals.Company",
+    "deals.Ownership",
+    "deals.Deal",
+    "deals.Agreement",
+    "deals.AgreementParty",
+    "deals.Amount",
+    "deals.ExchangeRate",
+    "deals.Event",
+    "deals.Source",
+    "deals.Citation",
+    "deals.Tombstone",
 ]
 
 
 PREPARE_ONLY_WHEN_ASKED = 2**31
 
-
-@memoize
-def _fingerprint_sql(published_only: bool = False) -> str:
-    """One SELECT of index-only maxima; ``published_only`` ignores draft rows.
-
-    Drafts are invisible to partners and the public, so an editor drafting does
-    not change what they see: their fingerprint skips unpublished rows of the
-    publishable tables (a record leaving "published" leaves a tombstone).
-    """
-    quote = connection.ops.quote_name
-    parts = []
-    for label, counted in VERSIONED:
-        model = apps.get_model(label)
-        where = ""
-        if published_only and any(f.name == "publication" for f in model._meta.fields):
-            where = f" WHERE {quote('publication')} = 'published'"
-        tables = [(model._meta.db_table, _stamp_column(model), counted, where)]
-        for field in model._meta.local_many_to_many:
-            through = field.remote_field.through
-            if through._meta.auto_created:
-                tables.append((through._meta.db_table, None, False, ""))
-        for table, stamp, counted, where in tables:
-            parts.append(f"(SELECT MAX({quote('id')}) FROM {quote(table)}{where})")
-            if stamp:
-                parts.append(f"(SELECT MAX({quote(stamp)}) FROM {quote(table)}{where})")
-            if counted:
-                parts.append(f"(SELECT COUNT(*) FROM {quote(table)})")
-    return "SELECT " + ", ".join(parts)
+# (counter, its change time) on DataVersion, by ``published_only``.
+_COLUMNS = {True: ("published", "published_changed_at"), False: ("everything", "changed_at")}
 
 
-def _stamp_column(model) -> str | None:
-    names = {f.name for f in model._meta.concrete_fields}
-    return next((n for n in ("updated_at", "deleted_at") if n in names), None)
+def _version_aggregates(published_only: bool) -> dict:
+    counter, changed_at = _COLUMNS[published_only]
+    return {"data_version": Sum(counter), "data_changed_at": Max(changed_at)}
 
 
 def data_version(published_only: bool = False) -> tuple[str, dt.datetime | None]:
-    """(fingerprint, latest change time) of everything the API serves, in one query."""
-    return version_of(fetch_prepared(_fingerprint_sql(published_only)))
+    """(version, latest change time) of everything the API serves, in one query."""
+    from deals.models import DataVersion
+
+    row = DataVersion.objects.aggregate(**_version_aggregates(published_only))
+    return version_of(row["data_version"], row["data_changed_at"])
 
 
-def version_of(row) -> tuple[str, dt.datetime | None]:
-    """(fingerprint, latest change time) from the values the fingerprint query selects."""
-    row = tuple(row)
-    stamps = [_as_datetime(value) for value in row]
-    latest = max((s for s in stamps if s is not None), default=None)
-    return hashlib.sha256(repr(row).encode()).hexdigest(), latest
+def version_annotations(published_only: bool = False) -> dict:
+    """The data version as annotations, for a query that fetches it alongside other things.
 
-
-def fingerprint_columns(published_only: bool = False) -> str:
-    """The fingerprint query's select list, for a query that fetches it alongside other things.
-
-    ``version_of`` turns the selected values into the version; the API token
-    look-up reads the published-only version this way (see ``remember_data_version``).
+    ``version_of(row.data_version, row.data_changed_at)`` turns them into the
+    version; the API token look-up reads the published-only version this way
+    (see ``remember_data_version``).
     """
-    return _fingerprint_sql(published_only).removeprefix("SELECT ")
+    from deals.models import DataVersion
+
+    rows = DataVersion.objects.annotate(all=Value(1)).values("all")  # one group: all rows
+    return {
+        name: Subquery(rows.annotate(value=aggregate).values("value"))
+        for name, aggregate in _version_aggregates(published_only).items()
+    }
+
+
+def version_of(counter, changed_at) -> tuple[str, dt.datetime | None]:
+    return str(counter or 0), changed_at
 
 
 # Where a request keeps a data version fetched earlier in it: (published_only, version).
@@ -134,12 +112,11 @@ def fetch_prepared(sql: str, params=None, many: bool = False):
     """Run ``sql`` (``%s`` placeholders) as a server-side prepared statement; its first row
     (with ``many``, all its rows).
 
-    Used for the fingerprint and the API token look-up, which every API answer
-    and page ask for. Planning the fingerprint's few dozen sub-selects costs more
-    than running them (about 2.5 ms against 0.5 ms on 100k agreements). Django's
-    psycopg cursors bind parameters client-side, which cannot prepare; a plain
-    psycopg cursor on the same connection can, and with persistent connections
-    the plan is made once per connection.
+    Django's psycopg cursors bind parameters client-side, which cannot prepare;
+    a plain psycopg cursor on the same connection can, and with persistent
+    connections the plan is made once per connection. Behind a transaction-pooling
+    PgBouncer (``DATABASE_TRANSACTION_POOLING``) a statement prepared on one server
+    connection is unknown on the next, so the query then runs unprepared.
     """
     # Django health-checks a persistent connection when it opens its own cursor; this
     # plain cursor must ask too, or the first query after a database restart fails.
@@ -147,27 +124,18 @@ def fetch_prepared(sql: str, params=None, many: bool = False):
     connection.ensure_connection()
     started = time.monotonic()
     raw = connection.connection
-    if raw.prepare_threshold is None:
+    prepare = not settings.DATABASE_TRANSACTION_POOLING
+    if prepare and raw.prepare_threshold is None:
         # Django opens connections with prepared statements switched off, which makes
         # psycopg ignore ``prepare=True`` too. A threshold no query reaches prepares
         # what asks for it (this) and nothing else: Django's cursors never prepare.
         raw.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
     with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-        cursor.execute(sql, params, prepare=True)
+        cursor.execute(sql, params, prepare=prepare)
         row = cursor.fetchall() if many else cursor.fetchone()
     if connection.queries_logged:  # counted like any query (debug pages, query-count tests)
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
     return row
-
-
-def _as_datetime(value):
-    if isinstance(value, dt.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
-    if isinstance(value, str):
-        parsed = parse_datetime(value)
-        if parsed is not None:
-            return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
-    return None
 
 
 def _plain(value):

@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .check_constraints import OneQueryChecks
 from .search import search_key
 from .validators import prohibit_nul_characters
 
@@ -17,7 +16,7 @@ def plain_number(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class Timestamped(OneQueryChecks):
+class Timestamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -3,6 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -12,6 +15,9 @@ from minerals_portal.api.tokens import issue_token
 from .conftest import assert_error, make_user, token_client
 
 pytestmark = pytest.mark.django_db
+
+# How Django's ModelBackend fetches a user's permissions.
+PERMISSION_QUERY = 'SELECT "django_content_type"."app_label"'
 
 
 def test_anonymous_requests_get_401_with_a_json_error_and_a_challenge(world):
@@ -132,3 +138,19 @@ def test_the_partner_group_holds_view_permissions_only(db):
 def test_options_describes_the_write_form_to_editors(world, editor_client):
     post = editor_client.options("/api/v1/agreements/").json()["actions"]["POST"]
     assert {"deal", "parties", "signed"} <= set(post) and "citations" not in post
+
+
+def test_permissions_come_with_the_token_and_changes_apply_to_the_next_request(world):
+    """Roles are read with the token on every request: granting or removing one takes effect
+    at once, and a request needs no permission query of its own."""
+    client = token_client(make_user())
+    assert client.get("/api/v1/deals/").status_code == 403
+    view_deal = Permission.objects.get(codename="view_deal")
+    user = ApiToken.objects.latest("created_at").user
+    user.user_permissions.add(view_deal)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/deals/?page_size=1").status_code == 200
+    asked = [q for q in queries.captured_queries if q["sql"].startswith(PERMISSION_QUERY)]
+    assert not asked  # ModelBackend's own look-up (two queries per user object) never ran
+    user.user_permissions.remove(view_deal)
+    assert client.get("/api/v1/deals/").status_code == 403

@@ -1,11 +1,14 @@
 """ETag / Last-Modified: an unchanged answer costs a 304 and no serialization."""
 
+import psycopg
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deals.models import Citation, ExchangeRate, Tombstone
+from deals.models import Agreement, Citation, Deal, ExchangeRate, Tombstone
+from minerals_portal.api.caching import VERSIONED, data_version
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,61 @@ def test_a_repeated_request_is_served_from_the_response_cache_until_data_changes
     world.agreement.save()
     titles = [a["title"] for a in partner_client.get(path).json()["results"]]
     assert "Renamed after caching" in titles
+
+
+def test_every_table_the_api_serves_moves_the_data_version():
+    """A table without the triggers would let its changes be served from stale caches."""
+    tables = set()
+    for label in VERSIONED:
+        model = apps.get_model(label)
+        tables.add(model._meta.db_table)
+        for field in model._meta.local_many_to_many:
+            tables.add(field.remote_field.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname = 'portal_data_version'"
+        )
+        triggered = {name for (name,) in cursor.fetchall()}
+    assert tables <= triggered
+
+
+def test_a_draft_moves_the_staff_version_and_leaves_the_public_one(world):
+    public, staff = data_version(published_only=True), data_version()
+    draft = f.deal("Another secret deal", publication="draft")
+    assert data_version(published_only=True) == public
+    assert data_version()[0] != staff[0]
+    Deal.objects.filter(pk=draft.pk).update(publication="published")  # a bare update too
+    assert data_version(published_only=True)[0] != public[0]
+
+
+def test_a_bare_update_gives_partners_a_new_etag(world, partner_client):
+    path = "/api/v1/agreements/"
+    etag = partner_client.get(path)["ETag"]
+    Agreement.objects.filter(pk=world.agreement.pk).update(title="Changed by raw update")
+    response = partner_client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Changed by raw update" in [a["title"] for a in response.json()["results"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_when_a_write_commits_and_writers_never_queue():
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    other = psycopg.connect(**params)  # another editor's transaction, left open
+    try:
+        before = data_version()
+        other.execute("INSERT INTO deals_tombstone (resource, object_id, slug, deleted_at)"
+                      " VALUES ('deals', 1, '', now())")  # fmt: skip
+        assert data_version() == before  # not committed: nobody may see it yet
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # waiting for the other would fail
+        Tombstone.objects.create(resource="deals", object_id=2)
+        mine = data_version()
+        assert mine[0] != before[0]
+        other.commit()
+        assert data_version()[0] not in (before[0], mine[0])
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
