@@ -104,9 +104,11 @@ MIDDLEWARE = [
 # or from one address, logins are refused for AXES_COOLOFF_TIME, even with the right
 # password; an administrator unlocks early by deleting the attempts in the admin
 # ("Axes › Access attempts") or with `manage.py axes_reset_username NAME`.
+# KnownPermissionsBackend: ModelBackend, answering API-token users from the permissions
+# fetched with their token.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
+    "minerals_portal.api.authentication.KnownPermissionsBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
@@ -174,8 +176,6 @@ if DATABASE_TRANSACTION_POOLING:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# ModelBackend, answering API-token users from the permissions fetched with their token.
-AUTHENTICATION_BACKENDS = ["minerals_portal.api.authentication.KnownPermissionsBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -147,7 +147,11 @@ def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exc
         old_target = stored_target(record) if isinstance(record, Citation) else None
         fill_slug(record)
         check_lookalikes(record)  # before the case-insensitive unique check: it names the record
-        record.full_clean(exclude=list(exclude))
+        # Fields are validated here; the model's check and unique constraints are the
+        # database's to enforce, at no extra query: its refusal comes back by constraint
+        # name with the constraint's own message (``refusals``). Django would ask the
+        # database once per constraint, in a savepoint each.
+        record.full_clean(exclude=list(exclude), validate_constraints=False)
         record.save()
         for name, objects in (m2m or {}).items():
             getattr(record, name).set(objects)
