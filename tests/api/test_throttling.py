@@ -48,9 +48,12 @@ def redis_cache(settings, private_redis):
 
 
 @pytest.mark.integration
-@override_settings(API_THROTTLE_RATE="2/min")
-def test_the_budget_is_shared_through_redis(redis_cache, world, partner):
+def test_the_budget_is_shared_through_redis(settings, redis_cache, world, partner):
     from django.core.cache import cache
+
+    # Through the settings fixture only: mixed with @override_settings, its restore at
+    # teardown would put the decorator's values back for the tests that follow.
+    settings.API_THROTTLE_RATE = "2/min"
 
     cache.clear()
     client = token_client(partner)
@@ -64,11 +67,11 @@ def test_the_budget_is_shared_through_redis(redis_cache, world, partner):
 STATS = "/api/v1/stats/committed-by-deposit/"
 
 
-@override_settings(API_THROTTLE_RATE="2/min")
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_anonymous_budget_cannot_be_escaped_by_rotating_x_forwarded_for(settings, client, proxies):
     """The address counted is the one the trusted proxies report (TRUSTED_PROXIES of them),
     not whatever a client writes into X-Forwarded-For."""
+    settings.API_THROTTLE_RATE = "2/min"
     settings.TRUSTED_PROXIES = proxies
     answers = [
         # A client invents a new address each time; the proxy appends the one it saw.
