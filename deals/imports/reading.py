@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from .columns import NAMES, REQUIRED_HEADERS
+from .columns import REQUIRED_HEADERS, columns
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -37,10 +37,11 @@ def read_rows(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if not table:
         raise FileRefused("The file is empty.")
     header = [h.strip().lower() for h in table[0]]
-    unknown = [h for h in header if h and h not in NAMES]
+    names = [name for name, _ in columns()]
+    unknown = [h for h in header if h and h not in names]
     if unknown:
         raise FileRefused(
-            f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(NAMES)}."
+            f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(names)}."
         )
     missing = [h for h in REQUIRED_HEADERS if h not in header]
     if missing:
