@@ -14,10 +14,14 @@ way rows become JSON and CSV changes (see ``deals.api.rows``).
 
 import csv
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import islice
 
+import orjson
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.db import models
+from django.db.models import F, Func, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 
@@ -81,20 +85,24 @@ def loose_date(date, precision: str) -> dict | None:
     return dict(_loose_date(date, precision, translation.get_language()))
 
 
-def _plain(value, zone):
-    return value
+def _plain(key, row, zone):
+    return row[key]
 
 
-def _decimal(value, zone):
-    """A ``DecimalField`` value as DRF writes it (its column's scale, never an exponent)."""
-    return None if value is None else format(value, "f")
+def _decimal(key, row, zone):
+    """A ``DecimalField`` value as DRF writes it (its column's scale, never an exponent);
+    inside a nested list it comes as the database's text, which reads the same."""
+    value = row[key]
+    return value if value is None or isinstance(value, str) else format(value, "f")
 
 
-def _datetime(value, zone):
+def _datetime(key, row, zone):
+    value = row[key]
     return None if value is None else iso_datetime(value, zone)
 
 
-def _date(value, zone):
+def _date(key, row, zone):
+    value = row[key]
     return None if value is None else value.isoformat()
 
 
@@ -118,73 +126,112 @@ def _brief_fields(brief) -> list[Attr]:
 class _Shape:
     """How one item is built from a values() row whose keys start with ``prefix``.
 
-    ``keys`` are the values() names it reads; ``many`` the nested lists, filled
-    from one query each by ``RepresentationRows``.
+    ``keys`` are the values() names it reads; ``annotations`` the nested lists, each
+    one JSON array built by the database in the same query (``_NestedList``);
+    ``getters`` one function per field of the item, made once.
     """
 
     def __init__(self, model, fields: list[Attr], prefix: str = ""):
-        self.keys, self.steps, self.many = [], [], []
+        self.keys, self.getters, self.annotations = [], [], {}
         for f in fields:
             key = prefix + f.column
             if isinstance(f, Many):
-                self.many.append((f, _ManyQuery(model, f)))
-                self.steps.append((f.name, None, None))
+                nested = _NestedList(model, f)
+                self.annotations[f"{key}__list"] = nested.expression
+                get = partial(_nested, f"{key}__list", nested.items)
             elif isinstance(f, LooseDate):
                 self.keys += [key, f"{key}_precision"]
-                self.steps.append((f.name, (key, f"{key}_precision"), "loose"))
+                get = partial(_loose, key, f"{key}_precision")
             elif isinstance(f, One):
                 related = model._meta.get_field(f.column).related_model
                 inner = _Shape(related, _brief_fields(f.brief), f"{key}__")
                 self.keys += [key, *inner.keys]
-                self.steps.append((f.name, key, inner))
+                get = partial(_brief, key, inner.item)
             else:
                 self.keys.append(key)
-                self.steps.append((f.name, key, _converter(model._meta.get_field(f.column))))
+                convert = _converter(model._meta.get_field(f.column))
+                get = partial(_column, key) if convert is _plain else partial(convert, key)
+            self.getters.append((f.name, get))
 
-    def item(self, row: dict, zone, nested: dict) -> dict:
-        item = {}
-        for name, key, how in self.steps:
-            if key is None:
-                item[name] = nested[name].get(row["pk"], [])
-            elif how == "loose":
-                item[name] = loose_date(row[key[0]], row[key[1]])
-            elif isinstance(how, _Shape):
-                item[name] = None if row[key] is None else how.item(row, zone, nested)
-            else:
-                item[name] = how(row[key], zone)
-        return item
+    def item(self, row: dict, zone) -> dict:
+        return {name: get(row, zone) for name, get in self.getters}
 
 
-class _ManyQuery:
-    """The briefs of ``f`` (a many-to-many or reverse foreign key) for a set of owners."""
+def _column(key, row, zone):
+    return row[key]
+
+
+def _loose(key, precision_key, row, zone):
+    return loose_date(row[key], row[precision_key])
+
+
+def _brief(key, build, row, zone):
+    return None if row[key] is None else build(row, zone)
+
+
+def _nested(key, build, row, zone):
+    return build(row[key], zone)
+
+
+class _NestedList:
+    """A many-to-many or reverse foreign key ``f`` as one JSON array per row: a correlated
+    subquery aggregating, in ``f.order``, one array of the brief's values per record
+    (positions, not keys: the least for the database to build and the ORM to compile)."""
 
     def __init__(self, model, f: Many):
         relation = model._meta.get_field(f.column)
         if relation.many_to_many:
-            through = relation.remote_field.through
-            self.model, self.owner = through, relation.m2m_field_name() + "_id"
+            rows, owner = relation.remote_field.through.objects, relation.m2m_field_name()
             prefix = relation.m2m_reverse_field_name() + "__"
-            target = relation.related_model
         else:  # a reverse foreign key
-            self.model, self.owner = relation.related_model, relation.field.attname
-            prefix, target = "", relation.related_model
-        self.order = [prefix + term if isinstance(term, str) else term for term in f.order]
-        self.shape = _Shape(target, _brief_fields(f.brief), prefix)
+            rows, owner, prefix = relation.related_model.objects, relation.field.name, ""
+        self.shape = _Shape(relation.related_model, _brief_fields(f.brief), prefix)
+        if self.shape.annotations:
+            raise ValueError(f"{f.name}: a list inside a nested list is not supported")
+        target = relation.remote_field.through if relation.many_to_many else rows.model
+        values = [_json_value(target, key) for key in self.shape.keys]
+        built = Func(*values, function="JSON_BUILD_ARRAY", output_field=models.JSONField())
+        order = [prefix + term if isinstance(term, str) else term for term in f.order]
+        rows = rows.filter(**{owner: OuterRef("pk")}).order_by().values(owner)
+        rows = rows.annotate(items=JSONAgg(built, order_by=order)).values("items")
+        self.expression = Subquery(rows, output_field=_JSON())
 
-    def fetch(self, ids: list[int], zone) -> dict[int, list[dict]]:
-        rows = self.model.objects.filter(**{f"{self.owner}__in": ids})
-        rows = rows.order_by(*self.order).values(self.owner, *self.shape.keys)
-        grouped: dict[int, list[dict]] = {}
-        owner, shape = self.owner, self.shape
-        for row in rows:
-            grouped.setdefault(row[owner], []).append(shape.item(row, zone, {}))
-        return grouped
+    def items(self, value, zone) -> list[dict]:
+        keys, item = self.shape.keys, self.shape.item
+        return [item(dict(zip(keys, values, strict=True)), zone) for values in value or ()]
+
+
+class JSONAgg(JSONBAgg):
+    """PostgreSQL's ``json_agg`` (``jsonb_agg``'s binary form costs more to build, and the
+    result is read as text anyway)."""
+
+    function = "JSON_AGG"
+
+
+class _JSON(models.JSONField):
+    """JSON read by orjson (a page holds a few hundred of these values)."""
+
+    def from_db_value(self, value, expression, connection):
+        return value if value is None or not isinstance(value, str) else orjson.loads(value)
+
+
+def _json_value(model, key: str):
+    """``key`` (a values() path from ``model``) as JSON keeps it: decimals as text (JSON
+    numbers would lose their scale), date-times refused (their text is not DRF's)."""
+    model_field = model._meta.get_field(key.split("__")[0])
+    for part in key.split("__")[1:]:
+        model_field = model_field.related_model._meta.get_field(part)
+    if isinstance(model_field, models.DateTimeField):
+        raise ValueError(f"{key}: a date-time in a nested list is not supported")
+    if isinstance(model_field, models.DecimalField):
+        return Cast(key, models.TextField())
+    return F(key)
 
 
 class RepresentationRows:
     """A representation's list form and CSV rows from the view's filtered, ordered queryset.
 
-    One ``values()`` query for the page plus one per nested list (parties, deposits…),
+    One ``values()`` query for the page, nested lists (parties, deposits…) included,
     whatever the page size; the output equals the list serializer's.
     """
 
@@ -209,14 +256,13 @@ class RepresentationRows:
         keys = self.shape.keys
         ordering = [term.lstrip("-") for term in queryset.query.order_by if isinstance(term, str)]
         extra = [name for name in dict.fromkeys(ordering) if name not in keys and name != "pk"]
-        return queryset.prefetch_related(None).values("pk", *keys, *extra)
+        rows = queryset.prefetch_related(None).annotate(**self.shape.annotations)
+        return rows.values("pk", *keys, *extra, *self.shape.annotations)
 
     def items(self, rows: list[dict]) -> list[dict]:
         """The list form of a page of ``rows``."""
         shape, zone = self.shape, timezone.get_current_timezone()
-        ids = [row["pk"] for row in rows]
-        nested = {f.name: query.fetch(ids, zone) for f, query in shape.many} if ids else {}
-        return [shape.item(row, zone, nested) for row in rows]
+        return [shape.item(row, zone) for row in rows]
 
     def csv_rows(self, queryset) -> Iterator[list[list[str]]]:
         """Chunks of CSV cells, in ``csv_headers`` order, streamed from the database."""
