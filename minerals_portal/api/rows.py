@@ -176,7 +176,8 @@ def _nested(key, build, row, zone):
 class _NestedList:
     """A many-to-many or reverse foreign key ``f`` as one JSON array per row: a correlated
     subquery aggregating, in ``f.order``, one array of the brief's values per record
-    (positions, not keys: the least for the database to build and the ORM to compile)."""
+    (positions, not keys: the least for the database to build and the ORM to compile).
+    ``jsonb``, not ``json``: a filtered list may be ``DISTINCT``, which needs equality."""
 
     def __init__(self, model, f: Many):
         relation = model._meta.get_field(f.column)
@@ -193,19 +194,12 @@ class _NestedList:
         built = Func(*values, function="JSON_BUILD_ARRAY", output_field=models.JSONField())
         order = [prefix + term if isinstance(term, str) else term for term in f.order]
         rows = rows.filter(**{owner: OuterRef("pk")}).order_by().values(owner)
-        rows = rows.annotate(items=JSONAgg(built, order_by=order)).values("items")
+        rows = rows.annotate(items=JSONBAgg(built, order_by=order)).values("items")
         self.expression = Subquery(rows, output_field=_JSON())
 
     def items(self, value, zone) -> list[dict]:
         keys, item = self.shape.keys, self.shape.item
         return [item(dict(zip(keys, values, strict=True)), zone) for values in value or ()]
-
-
-class JSONAgg(JSONBAgg):
-    """PostgreSQL's ``json_agg`` (``jsonb_agg``'s binary form costs more to build, and the
-    result is read as text anyway)."""
-
-    function = "JSON_AGG"
 
 
 class _JSON(models.JSONField):
@@ -266,10 +260,36 @@ class RepresentationRows:
 
     def csv_rows(self, queryset) -> Iterator[list[list[str]]]:
         """Chunks of CSV cells, in ``csv_headers`` order, streamed from the database."""
-        paths = [path for _, path in self.representation.csv_columns()]
+        cells = [_cell_reader(path) for _, path in self.representation.csv_columns()]
         rows = self.rows(queryset).iterator(chunk_size=self.chunk_size)
         while chunk := list(islice(rows, self.chunk_size)):
-            yield [[cell(resolve(item, path)) for path in paths] for item in self.items(chunk)]
+            yield [[read(item) for read in cells] for item in self.items(chunk)]
+
+
+def _cell_reader(path: str):
+    """A function reading ``path``'s CSV cell from an item, as ``cell(resolve(item, path))``
+    does; a plain name or ``a.b`` (the common cases) without parsing the path per cell."""
+    if "[]" in path or path.count(".") > 1:
+        return partial(_resolved, path)
+    head, _, rest = path.partition(".")
+    if not rest:
+        return partial(_top_cell, head)
+    return partial(_inner_cell, head, rest)
+
+
+def _resolved(path, item):
+    return cell(resolve(item, path))
+
+
+def _top_cell(name, item):
+    value = item[name]
+    return value if type(value) is str else cell(value)
+
+
+def _inner_cell(name, inner, item):
+    value = item[name]
+    value = None if value is None else value.get(inner)
+    return value if type(value) is str else cell(value)
 
 
 @cache
