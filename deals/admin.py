@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 
+from minerals_portal.api.representation import with_editable_columns
 from minerals_portal.common.admin import FoldedSearchMixin
 
 from .admin_editorial import (
@@ -26,6 +27,7 @@ from .models import (
     Ownership,
     Source,
 )
+from .representations.agreement import AgreementRepresentation
 
 
 class CitationInline(GenericTabularInline):
@@ -166,6 +168,11 @@ class AgreementAdmin(
         ("Scope", {"fields": ("deposits", "commodities")}),
     )
     inlines = [PartyInline, AmountInline, CitationInline]
+
+    def get_fieldsets(self, request, obj=None):
+        """The layout above, plus any field declared since in the representation."""
+        fieldsets = super().get_fieldsets(request, obj)
+        return with_editable_columns(fieldsets, AgreementRepresentation)
 
 
 @admin.register(Amount)

@@ -21,7 +21,6 @@ from minerals_portal.api.briefs import (
 from minerals_portal.api.fields import LooseDateField
 
 from ..models import (
-    Agreement,
     AgreementParty,
     Amount,
     Company,
@@ -32,6 +31,7 @@ from ..models import (
     Source,
     Tombstone,
 )
+from ..representations.agreement import AgreementRepresentation, PartyRepresentation
 from .writes import (  # noqa: F401  (the views name every form through this module)
     AgreementWriteSerializer,
     AmountWriteSerializer,
@@ -125,82 +125,11 @@ class DealDetailSerializer(DealListSerializer):
 # --- agreements and parties ------------------------------------------------------------
 
 
-class PartyEntry(serializers.ModelSerializer):
-    company = CompanyBrief(read_only=True)
-    held_via = CompanyBrief(read_only=True, allow_null=True)
-
-    class Meta:
-        model = AgreementParty
-        fields = ["id", "company", "role", "stake", "held_via"]
-
-
-class PartyEntryDetail(PartyEntry):
-    citations = CitationSerializer(many=True, read_only=True)
-
-    class Meta(PartyEntry.Meta):
-        fields = [*PartyEntry.Meta.fields, "citations"]
-
-
-class AgreementListSerializer(serializers.ModelSerializer):
-    deal = DealBrief(read_only=True)
-    announced = LooseDateField("announced_on", read_only=True, allow_null=True)
-    signed = LooseDateField("signed_on", read_only=True, allow_null=True)
-    parties = PartyEntry(many=True, read_only=True)
-    deposits = DepositBrief(many=True, read_only=True)
-    commodities = CommodityBrief(many=True, read_only=True)
-
-    class Meta:
-        model = Agreement
-        fields = [
-            "slug",
-            "title",
-            "deal",
-            "kind",
-            "status",
-            "binding",
-            "announced",
-            "signed",
-            "venue",
-            "publication",
-            "parties",
-            "deposits",
-            "commodities",
-            "updated_at",
-        ]
-
-
-class AgreementDetailSerializer(AgreementListSerializer):
-    parties = PartyEntryDetail(many=True, read_only=True)
-    amounts = AmountBrief(many=True, read_only=True)
-    events = EventBrief(many=True, read_only=True)
-    citations = CitationSerializer(many=True, read_only=True)
-
-    class Meta(AgreementListSerializer.Meta):
-        fields = [
-            *AgreementListSerializer.Meta.fields,
-            "amounts",
-            "events",
-            "citations",
-            "created_at",
-            "version",
-        ]
-
-
-class PartyListSerializer(serializers.ModelSerializer):
-    agreement = AgreementBrief(read_only=True)
-    company = CompanyBrief(read_only=True)
-    held_via = CompanyBrief(read_only=True, allow_null=True)
-
-    class Meta:
-        model = AgreementParty
-        fields = ["id", "agreement", "company", "role", "stake", "held_via", "updated_at"]
-
-
-class PartyDetailSerializer(PartyListSerializer):
-    citations = CitationSerializer(many=True, read_only=True)
-
-    class Meta(PartyListSerializer.Meta):
-        fields = [*PartyListSerializer.Meta.fields, "citations", "created_at"]
+# Declared once in deals.representations.agreement.
+AgreementListSerializer = AgreementRepresentation.serializer()
+AgreementDetailSerializer = AgreementRepresentation.serializer(detailed=True)
+PartyListSerializer = PartyRepresentation.serializer()
+PartyDetailSerializer = PartyRepresentation.serializer(detailed=True)
 
 
 # --- amounts ------------------------------------------------------------------------

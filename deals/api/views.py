@@ -1,12 +1,13 @@
 """``/api/v1/`` resources of the deals app: companies, deals, agreements, parties,
 amounts, events, sources and the tombstones feed."""
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
 from deposits.models import Commodity, Deposit
 from minerals_portal.api.pagination import FeedCursorPagination
+from minerals_portal.api.representation import Represented
 from minerals_portal.api.rows import PlainRowsMixin
 from minerals_portal.api.viewsets import (
     PortalViewSetMixin,
@@ -39,6 +40,11 @@ from ..models import (
     Source,
     Tombstone,
 )
+from ..representations.agreement import (
+    PARTY_ORDER,
+    AgreementRepresentation,
+    PartyRepresentation,
+)
 from ..visibility import visible
 from . import serializers as s
 from .editorial import HistoryMixin, VersionedETagMixin, VersionedWritesMixin
@@ -56,9 +62,7 @@ def by_name(model):
 
 
 def parties_queryset():
-    return AgreementParty.objects.select_related("company", "held_via").order_by(
-        F("stake").desc(nulls_last=True), "company__name", "id"
-    )
+    return AgreementParty.objects.select_related("company", "held_via").order_by(*PARTY_ORDER)
 
 
 AGREEMENT_EXAMPLE = OpenApiExample(
@@ -175,41 +179,20 @@ class DealViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyResource):
 @extend_schema_view(
     **written(s.AgreementWriteSerializer, s.AgreementDetailSerializer, AGREEMENT_EXAMPLE)
 )
-class AgreementViewSet(HistoryMixin, VersionedWritesMixin, PlainRowsMixin, WritableFeed):
+class AgreementViewSet(
+    Represented, HistoryMixin, VersionedWritesMixin, PlainRowsMixin, WritableFeed
+):
     """Agreements (memoranda, SPAs, offtakes…) with their parties; editors may write them."""
 
     queryset = Agreement.objects.all()
-    list_serializer_class = s.AgreementListSerializer
-    detail_serializer_class = s.AgreementDetailSerializer
+    representation = AgreementRepresentation
     write_serializer_class = s.AgreementWriteSerializer
     filterset_class = AgreementFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering = ["updated_at", "id"]
     ordering_fields = ["updated_at", "created_at"]
     csv_filename = "agreements"
-    list_rows = AgreementRows()  # the list and CSV without a serializer per agreement
-    csv_columns = [
-        ("slug", "slug"),
-        ("title", "title"),
-        ("deal_slug", "deal.slug"),
-        ("deal_name", "deal.name"),
-        ("kind", "kind"),
-        ("status", "status"),
-        ("binding", "binding"),
-        ("announced", "announced.date"),
-        ("announced_precision", "announced.precision"),
-        ("signed", "signed.date"),
-        ("signed_precision", "signed.precision"),
-        ("venue", "venue"),
-        ("publication", "publication"),
-        ("party_companies", "parties[].company.slug"),
-        ("party_roles", "parties[].role"),
-        ("party_stakes", "parties[].stake"),
-        ("party_held_via", "parties[].held_via.slug"),
-        ("deposits", "deposits[].slug"),
-        ("commodities", "commodities[].slug"),
-        ("updated_at", "updated_at"),
-    ]
+    list_rows = AgreementRows  # the list and CSV from values() rows, not a serializer each
 
     def get_queryset(self):
         drafts = self.show_drafts
@@ -237,29 +220,18 @@ class AgreementViewSet(HistoryMixin, VersionedWritesMixin, PlainRowsMixin, Writa
 
 
 @extend_schema_view(**written(s.PartyWriteSerializer, s.PartyDetailSerializer))
-class PartyViewSet(HistoryMixin, WritableResource):
+class PartyViewSet(Represented, HistoryMixin, WritableResource):
     """Parties to agreements, by id; editors may add, change and remove them."""
 
     queryset = AgreementParty.objects.all()
     lookup_field = "pk"
     lookup_value_regex = r"[0-9]{1,18}"
-    list_serializer_class = s.PartyListSerializer
-    detail_serializer_class = s.PartyDetailSerializer
+    representation = PartyRepresentation
     write_serializer_class = s.PartyWriteSerializer
     filterset_class = PartyFilterSet
     ordering = ["id"]
     ordering_fields = ["stake", "updated_at", "created_at"]
     csv_filename = "parties"
-    csv_columns = [
-        ("id", "id"),
-        ("agreement_slug", "agreement.slug"),
-        ("company_slug", "company.slug"),
-        ("company_name", "company.name"),
-        ("role", "role"),
-        ("stake", "stake"),
-        ("held_via_slug", "held_via.slug"),
-        ("updated_at", "updated_at"),
-    ]
 
     def get_queryset(self):
         queryset = visible(AgreementParty.objects.all(), self.show_drafts).select_related(

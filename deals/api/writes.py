@@ -13,6 +13,11 @@ from minerals_portal.api.fields import LooseDateField
 from minerals_portal.api.writing import api_error, clean_model
 
 from ..models import Agreement, AgreementParty, Amount, Company, Deal
+from ..representations.agreement import (
+    AgreementRepresentation,
+    PartyEntryRepresentation,
+    PartyRepresentation,
+)
 from ..services import agreements as agreement_service
 from ..services import amounts as amount_service
 
@@ -47,6 +52,15 @@ class ModelLengths:
         return field_class, kwargs
 
 
+class DeclaredFields:
+    """The fields are the representation's writable ones, read when the form is built."""
+
+    representation = None
+
+    def get_field_names(self, declared_fields, info):
+        return self.representation.write_fields()
+
+
 class ServiceWrite(ModelLengths, serializers.ModelSerializer):
     """``create``/``update`` hand the record to the write layer as the requesting user."""
 
@@ -72,22 +86,23 @@ class ServiceWrite(ModelLengths, serializers.ModelSerializer):
         raise NotImplementedError
 
 
-class NestedPartyWrite(ModelLengths, serializers.ModelSerializer):
+class NestedPartyWrite(DeclaredFields, ModelLengths, serializers.ModelSerializer):
+    representation = PartyEntryRepresentation
     company = slug_of(Company)
     held_via = slug_of(Company, allow_null=True, required=False)
 
     class Meta:
         model = AgreementParty
-        fields = ["company", "role", "stake", "held_via"]
         validators = []
 
     def validate_stake(self, stake):
         return check_stake_range(stake)
 
 
-class AgreementWriteSerializer(ServiceWrite):
+class AgreementWriteSerializer(DeclaredFields, ServiceWrite):
     """Create or change an agreement; ``parties``, when given, replaces the whole list."""
 
+    representation = AgreementRepresentation
     slug = serializers.SlugField(
         max_length=80, required=False, help_text="Made from the title when left out."
     )
@@ -101,21 +116,6 @@ class AgreementWriteSerializer(ServiceWrite):
 
     class Meta:
         model = Agreement
-        fields = [
-            "slug",
-            "deal",
-            "title",
-            "kind",
-            "status",
-            "binding",
-            "venue",
-            "publication",
-            "announced",
-            "signed",
-            "deposits",
-            "commodities",
-            "parties",
-        ]
         validators = []
 
     def validate_parties(self, parties):
@@ -147,14 +147,14 @@ class AgreementWriteSerializer(ServiceWrite):
         return self.write(agreement_service.save_agreement, agreement, parties=parties, m2m=m2m)
 
 
-class PartyWriteSerializer(ServiceWrite):
+class PartyWriteSerializer(DeclaredFields, ServiceWrite):
+    representation = PartyRepresentation
     agreement = slug_of(Agreement)
     company = slug_of(Company)
     held_via = slug_of(Company, allow_null=True, required=False)
 
     class Meta:
         model = AgreementParty
-        fields = ["agreement", "company", "role", "stake", "held_via"]
         validators = []
 
     def validate_stake(self, stake):

@@ -15,7 +15,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .columns import COLUMNS, template_csv, template_xlsx
+from .columns import columns, template_csv, template_xlsx
 from .importer import import_file
 from .reading import MAX_ROWS
 
@@ -105,7 +105,7 @@ class AgreementImportMixin:
             "form": form,
             "result": result,
             "digest": digest,
-            "columns": COLUMNS,
+            "columns": columns(),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.import_template, context)

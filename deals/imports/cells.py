@@ -44,6 +44,7 @@ class Row:
     signed: LooseDate | None = None
     parties: list[Party] = field(default_factory=list)
     amount: dict | None = None
+    declared: dict[str, str] = field(default_factory=dict)  # model field -> text, see importer
 
 
 class Values:

@@ -7,26 +7,22 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from deals.models import Agreement, AgreementParty, Amount
+from deals.models import AgreementParty, Amount
+from deals.representations.agreement import AgreementRepresentation
 from minerals_portal.api.renderers import csv_writer
+from minerals_portal.api.representation import LooseDate
 
 PARTY_SLOTS = (1, 2)
 
-COLUMNS: list[tuple[str, str]] = [
+DEAL_COLUMNS = [
     ("deal", "Slug or name of an existing deal; with new_deal = yes, the name of a new one."),
     (
         "new_deal",
         "yes: create the deal named in “deal” (as a draft) when there is none. Empty: the "
         "deal must exist, and a misspelt slug is refused with the closest existing ones.",
     ),
-    ("agreement_slug", "Empty: made from the title. An existing slug updates that agreement."),
-    ("agreement_title", "Required for a new agreement."),
-    ("kind", "One of: " + ", ".join(Agreement.Kind.values)),
-    ("status", "One of: " + ", ".join(Agreement.Status.values)),
-    ("announced", "Date as YYYY, YYYY-MM or YYYY-MM-DD."),
-    ("signed", "Date as YYYY, YYYY-MM or YYYY-MM-DD."),
-    ("venue", "Venue or occasion."),
-    ("publication", "draft (default) or in_review; published only for publishers."),
+]
+OTHER_COLUMNS: list[tuple[str, str]] = [
     *[
         column
         for n in PARTY_SLOTS
@@ -46,6 +42,25 @@ COLUMNS: list[tuple[str, str]] = [
     ("citation_quote", "The sentence, verbatim in the source's language. Required."),
     ("citation_field", "The agreement field the quote supports, e.g. signed_on (optional)."),
 ]
+
+
+def columns() -> list[tuple[str, str]]:
+    """Every column with its meaning; the agreement's own come from its representation."""
+    return [*DEAL_COLUMNS, *AgreementRepresentation.import_columns(), *OTHER_COLUMNS]
+
+
+# Agreement columns parsed by hand in ``_parse``; any other declared one is read as text.
+PARSED = {"agreement_slug", "agreement_title", "kind", "status", "announced", "signed"}
+PARSED |= {"venue", "publication"}
+
+
+def declared_columns() -> dict:
+    """Agreement columns added to the representation since, by column name."""
+    fields = AgreementRepresentation.import_fields().items()
+    return {name: f for name, f in fields if name not in PARSED and not isinstance(f, LooseDate)}
+
+
+COLUMNS = columns()
 NAMES = [name for name, _ in COLUMNS]
 REQUIRED_HEADERS = ("deal", "citation_source", "citation_quote")
 
@@ -75,8 +90,9 @@ EXAMPLE = {
 
 
 def template_csv() -> bytes:
+    names = [name for name, _ in columns()]
     writer = csv_writer()
-    text = writer.writerow(NAMES) + writer.writerow([EXAMPLE.get(name, "") for name in NAMES])
+    text = writer.writerow(names) + writer.writerow([EXAMPLE.get(name, "") for name in names])
     return text.encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
@@ -84,13 +100,14 @@ def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "agreements"
-    sheet.append(NAMES)
-    sheet.append([EXAMPLE.get(name, "") for name in NAMES])
+    names = [name for name, _ in columns()]
+    sheet.append(names)
+    sheet.append([EXAMPLE.get(name, "") for name in names])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     help_sheet = book.create_sheet("columns")
     help_sheet.append(["column", "meaning"])
-    for name, meaning in COLUMNS:
+    for name, meaning in columns():
         help_sheet.append([name, meaning])
     out = io.BytesIO()
     book.save(out)

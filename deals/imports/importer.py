@@ -28,7 +28,7 @@ from minerals_portal.common.models import plain_number
 from minerals_portal.common.search import fold
 
 from .cells import Party, Row, RowInvalid, Values
-from .columns import PARTY_SLOTS
+from .columns import PARTY_SLOTS, declared_columns
 from .reading import FileRefused, read_rows
 
 # Model field → column, per kind of record, for error messages.
@@ -183,6 +183,7 @@ class _Writer:
                 if not v.text(column):
                     v.error(column, "A new agreement needs a title, a kind and a status.")
         row.announced, row.signed = v.loose("announced"), v.loose("signed")
+        row.declared = {f.column: v.text(name) for name, f in declared_columns().items()}
         for slot in PARTY_SLOTS:
             party = self._parse_party(v, slot)
             if party:
@@ -279,6 +280,9 @@ class _Writer:
         for name in ("title", "venue", "kind", "status"):
             if getattr(row, name):
                 setattr(agreement, name, getattr(row, name))
+        for name, text in row.declared.items():
+            if text:  # checked by the model's validation, as every field is
+                setattr(agreement, name, text)
         for name in ("announced", "signed"):
             date = getattr(row, name)
             if date is not None:
@@ -288,7 +292,8 @@ class _Writer:
             agreement.slug = unique_slug(Agreement, agreement.title, "agreement")
         wanted = row.publication or (Publication.DRAFT if new else stored)
         self._publication(agreement, stored, wanted, "agreement")
-        _save(self.user, agreement, AGREEMENT_COLUMNS, trusted=["deal"])
+        columns = {f.column: name for name, f in declared_columns().items()}
+        _save(self.user, agreement, {**columns, **AGREEMENT_COLUMNS}, trusted=["deal"])
         verb = "new" if new else "updated"
         result.actions.append(f"{verb} agreement “{agreement.title}” ({agreement.publication})")
         return agreement

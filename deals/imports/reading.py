@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from .columns import NAMES, REQUIRED_HEADERS
+from .columns import REQUIRED_HEADERS, columns
 from .limits import (
     MAX_BYTES,
     MAX_COLUMNS,
@@ -40,10 +40,11 @@ def read_rows(name: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if not table:
         raise FileRefused("The file is empty.")
     header = [h.strip().lower() for h in table[0]]
-    unknown = [h for h in header if h and h not in NAMES]
+    names = [name for name, _ in columns()]
+    unknown = [h for h in header if h and h not in names]
     if unknown:
         raise FileRefused(
-            f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(NAMES)}."
+            f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(names)}."
         )
     missing = [h for h in REQUIRED_HEADERS if h not in header]
     if missing:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from deals.models import (
-    Agreement,
     Amount,
     Company,
     Deal,
@@ -15,7 +14,9 @@ from deals.models import (
     Ownership,
     Source,
 )
+from deals.representations.agreement import AgreementRepresentation
 from deposits.models import Commodity, Deposit, Region, ResourceEstimate
+from minerals_portal.api.representation import LooseDate, Many, One
 
 
 @dataclass
@@ -93,14 +94,9 @@ SECTIONS: dict[str, Section] = {
         m2m={"deposits": "deposits", "commodities": "commodities"},
         required=("name",),
     ),
-    "agreements": Section(
-        Agreement,
-        scalars=("title", "kind", "status", "venue", "binding"),
-        loose_dates={"announced": "announced_on", "signed": "signed_on"},
-        fks={"deal": "deals"},
-        m2m={"deposits": "deposits", "commodities": "commodities"},
-        required=("deal", "title", "kind", "status"),
-    ),
+}
+SECTIONS["agreements"] = None  # declared by its representation, below
+SECTIONS |= {
     "amounts": Section(
         Amount,
         scalars=("currency", "qualifier", "kind"),
@@ -140,6 +136,34 @@ SECTIONS: dict[str, Section] = {
         required=("title", "kind", "date"),
     ),
 }
+
+
+def declared(representation, **options) -> Section:
+    """A section whose keys are the representation's writable fields (slug and
+    publication are handled by the loader; reverse relations are special keys)."""
+    section_of = {section.model: name for name, section in SECTIONS.items() if section}
+    keys: dict = {"scalars": [], "decimals": [], "loose_dates": {}, "fks": {}, "m2m": {}}
+    for f in representation.fields:
+        if not f.write or f.name in ("slug", "publication"):
+            continue
+        model_field = representation.model_field(f.column)
+        if isinstance(f, LooseDate):
+            keys["loose_dates"][f.name] = f.column
+        elif isinstance(f, One):
+            keys["fks"][f.name] = section_of[model_field.related_model]
+        elif isinstance(f, Many):
+            if model_field.many_to_many:
+                keys["m2m"][f.name] = section_of[model_field.related_model]
+        else:
+            decimal = isinstance(model_field, models.DecimalField)
+            keys["decimals" if decimal else "scalars"].append(f.name)
+    scalars, decimals = tuple(keys.pop("scalars")), tuple(keys.pop("decimals"))
+    return Section(representation.model, scalars=scalars, decimals=decimals, **keys, **options)
+
+
+SECTIONS["agreements"] = declared(
+    AgreementRepresentation, required=("deal", "title", "kind", "status")
+)
 
 # Keys handled outside the generic table.
 SPECIAL = {

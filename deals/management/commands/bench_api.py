@@ -8,6 +8,9 @@ measures the server time (Django test client, no network) of:
   (a cursor page fetches one more) with the same fields, nested briefs built
   by JSON aggregation, in one raw SQL query through psycopg, serialized with
   orjson (its results are checked to equal the API's);
+* the conventional DRF peer of that list: ``ModelSerializer`` over the same 101 rows
+  fetched with ``select_related``/``prefetch_related``, rendered by DRF's
+  ``JSONRenderer`` (no HTTP stack, so the comparison favours the peer);
 * an agreement's detail;
 * a 304 revalidation (``If-None-Match``): its SQL queries and its time;
 * the CSV export of every agreement (``?format=csv``, the streamed body
@@ -46,10 +49,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 from deals import synthetic
 from deals.api.rows import loose_date
+from deals.api.serializers import AgreementListSerializer
 from deals.api.views import AgreementViewSet
+from deals.representations.agreement import AgreementRepresentation
 from minerals_portal.api.tokens import issue_token
 
 LIST_URL = "/api/v1/agreements/?page_size=100"
@@ -113,7 +119,8 @@ WHERE a.publication = 'published' AND d.publication = 'published'
 ORDER BY a.updated_at, a.id
 """
 
-HEADERS = [header for header, _ in AgreementViewSet.csv_columns]
+HEADERS = [header for header, _ in AgreementRepresentation.csv_columns()]
+PEER_SPEEDUP = 2.5  # the API list is at least this much faster than the DRF peer
 TARGETS = {  # label: (measured against, at most)
     "API list (100 rows)": ("floor: list", 2.0),
     "API CSV export": ("floor: CSV", 1.5),
@@ -183,8 +190,8 @@ class Command(BaseCommand):
 
         medians, notes = {}, {}
         self.check_floor_matches()
-        medians["floor: list"], medians["API list (100 rows)"] = self.medians(
-            self.list_floor, lambda: self.get(LIST_URL)
+        medians["floor: list"], medians["API list (100 rows)"], medians["DRF peer: list"] = (
+            self.medians(self.list_floor, lambda: self.get(LIST_URL), self.drf_peer)
         )
         slug = self.client.get(LIST_URL).json()["results"][50]["slug"]
         detail_url = f"/api/v1/agreements/{slug}/"
@@ -291,11 +298,22 @@ class Command(BaseCommand):
         page = {"next": f"http://testserver{LIST_URL}&cursor={after}", "previous": None}
         return orjson.dumps({**page, "results": results})
 
+    def drf_peer(self) -> bytes:
+        """The list as DRF is usually written: a ``ModelSerializer`` over prefetched rows."""
+        viewset = AgreementViewSet()
+        viewset.action, viewset.show_drafts = "list", False
+        rows = list(viewset.get_queryset().order_by("updated_at", "id")[:101])
+        results = AgreementListSerializer(rows[:100], many=True).data
+        page = {"next": f"http://testserver{LIST_URL}&cursor=x", "previous": None}
+        return JSONRenderer().render({**page, "results": results})
+
     def check_floor_matches(self):
         api = self.client.get(LIST_URL).json()
         floor = orjson.loads(self.list_floor())
         if api["results"] != floor["results"]:
             raise CommandError("the list floor's rows differ from the API's")
+        if api["results"] != orjson.loads(self.drf_peer())["results"]:
+            raise CommandError("the DRF peer's rows differ from the API's")
 
     def csv_floor(self, check: bool = False):
         """The CSV rows (with ``check``, also the body's SHA-256)."""
@@ -351,6 +369,9 @@ class Command(BaseCommand):
                 verdict += f"; ≤ 1 {'met' if len(queries) <= 1 else 'MISSED'}"
             shown = f"{ratio:>8.2f}" if ratio is not None else f"{'':>8}"
             write(f"{label:26s} {seconds * 1000:>10.1f} {shown}  {verdict}")
+        speedup = medians["DRF peer: list"] / medians["API list (100 rows)"]
+        verdict = "met" if speedup >= PEER_SPEEDUP else "MISSED"
+        write(f"API list {speedup:.2f}× faster than the DRF peer  ≥ {PEER_SPEEDUP}× {verdict}")
         write(f"CSV export: {csv_rows} rows")
         for label, (peak, rss) in (("floor", floor_memory), ("API", api_memory)):
             worst = max(peak, rss or 0)

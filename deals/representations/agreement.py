@@ -1,0 +1,96 @@
+"""Agreements and their parties, as the API, CSV export, import and seed file show them."""
+
+from django.db.models import F
+
+from minerals_portal.api.briefs import (
+    AgreementBrief,
+    AmountBrief,
+    CitationSerializer,
+    CommodityBrief,
+    CompanyBrief,
+    DealBrief,
+    DepositBrief,
+    EventBrief,
+)
+from minerals_portal.api.representation import Attr, LooseDate, Many, One, Representation
+
+from ..models import Agreement, AgreementParty
+
+# A party's order within its agreement: largest stake first, then company name.
+PARTY_ORDER = (F("stake").desc(nulls_last=True), "company__name", "id")
+CITATIONS = Many("citations", brief=CitationSerializer, write=False, csv=None)
+
+
+class PartyEntryRepresentation(Representation):
+    """A party as listed inside its agreement."""
+
+    model = AgreementParty
+    serializer_names = ("PartyEntrySerializer", "PartyEntryDetailSerializer")
+    fields = (
+        Attr("id", write=False),
+        One(
+            "company",
+            brief=CompanyBrief,
+            csv_fields={"company_slug": "slug", "company_name": "name"},
+        ),
+        Attr("role"),
+        Attr("stake"),
+        One("held_via", brief=CompanyBrief),
+    )
+    detail = (CITATIONS,)
+
+
+class PartyRepresentation(Representation):
+    """A party on its own (``/api/v1/parties/``)."""
+
+    model = AgreementParty
+    serializer_names = ("PartyListSerializer", "PartyDetailSerializer")
+    fields = (
+        PartyEntryRepresentation.fields[0],
+        One("agreement", brief=AgreementBrief),
+        *PartyEntryRepresentation.fields[1:],
+        Attr("updated_at", write=False),
+    )
+    detail = (CITATIONS, Attr("created_at", write=False))
+
+
+class AgreementRepresentation(Representation):
+    model = Agreement
+    serializer_names = ("AgreementListSerializer", "AgreementDetailSerializer")
+    fields = (
+        Attr(
+            "slug",
+            import_as="agreement_slug",
+            label="Empty: made from the title. An existing slug updates that agreement.",
+        ),
+        Attr("title", import_as="agreement_title", label="Required for a new agreement."),
+        One("deal", brief=DealBrief, csv_fields={"deal_slug": "slug", "deal_name": "name"}),
+        Attr("kind"),
+        Attr("status"),
+        Attr("binding", import_as=None),
+        LooseDate("announced", "announced_on"),
+        LooseDate("signed", "signed_on"),
+        Attr("venue"),
+        Attr("publication", label="draft (default) or in_review; published only for publishers."),
+        Many(
+            "parties",
+            brief=PartyEntryRepresentation,
+            order=PARTY_ORDER,
+            csv_fields={
+                "party_companies": "company.slug",
+                "party_roles": "role",
+                "party_stakes": "stake",
+                "party_held_via": "held_via.slug",
+            },
+        ),
+        Many("deposits", brief=DepositBrief),
+        Many("commodities", brief=CommodityBrief),
+        Attr("updated_at", write=False, import_as=None),
+    )
+    detail = (
+        Many("amounts", brief=AmountBrief, write=False, csv=None),
+        Many("events", brief=EventBrief, write=False, csv=None),
+        CITATIONS,
+        Attr("created_at", write=False),
+        Attr("version", write=False),
+    )
