@@ -61,7 +61,7 @@ def measure(args, pg: PrivatePostgres, broker: PrivateRedis) -> int:
     # Twenty clients in a loop on loopback ask more than one partner's request budget
     # (API_THROTTLE_RATE); the budget is lifted here to measure the server, not the throttle.
     stack = Stack(
-        pg.create_database("load"),
+        pg.create_database("bench_load"),  # synthetic data: a bench database by name
         broker.url(0),
         workers=args.web_workers,
         extra_env={"API_THROTTLE_RATE": "1000000/min"},
