@@ -9,7 +9,6 @@ from minerals_portal.common.admin import FoldedSearchMixin
 from .admin_editorial import (
     AmountInlineForm,
     AmountInlineFormSet,
-    CitationFormSet,
     EditorialAdminMixin,
     HistoryAdminMixin,
     with_user,
@@ -32,7 +31,6 @@ from .representations.agreement import AgreementRepresentation
 
 class CitationInline(GenericTabularInline):
     model = Citation
-    formset = CitationFormSet
     extra = 1
     fields = ("source", "field", "quote")
     autocomplete_fields = ("source",)

@@ -2,7 +2,6 @@
 
 * ``EditorialForm``: the publication states a user may choose, and a hidden
   ``version`` so a save from a stale page is refused with what changed meanwhile.
-* ``CitationFormSet``: a record set to published keeps at least one citation.
 * ``AmountInlineForm``: an amount entered on its agreement's page can carry its
   own citation, and takes its deal and slug from the agreement when left empty.
 * ``HistoryAdminMixin``: the record's history with diffs, and reverting a change.
@@ -13,7 +12,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import BaseInlineFormSet
@@ -109,18 +107,6 @@ class EditorialForm(PublicationFormMixin, forms.ModelForm):
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = str(current)
         raise ValidationError(summary(model, seen, current, differences), code="edit_conflict")
-
-
-class CitationFormSet(BaseGenericInlineFormSet):
-    """A record saved as published keeps at least one citation on the form."""
-
-    def clean(self):
-        super().clean()
-        if getattr(self.instance, "publication", None) != Publication.PUBLISHED:
-            return
-        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if not kept:
-            raise ValidationError(UNCITED, code="uncited")
 
 
 class AmountInlineFormSet(BaseInlineFormSet):

@@ -62,9 +62,11 @@ class DeclaredFields:
 
 
 class ServiceWrite(ModelLengths, serializers.ModelSerializer):
-    """``create``/``update`` hand the record to the write layer as the requesting user."""
+    """``create``/``update`` hand the record to the write layer (``service``, a
+    ``deals.services`` function) as the requesting user."""
 
     aliases: dict[str, str] = {}
+    service = None
 
     @property
     def actor(self):
@@ -83,20 +85,27 @@ class ServiceWrite(ModelLengths, serializers.ModelSerializer):
         return self.persist(instance, validated_data)
 
     def persist(self, record, validated_data):
-        raise NotImplementedError
+        for name, value in validated_data.items():
+            setattr(record, name, value)
+        return self.write(type(self).service, record)
 
 
-class NestedPartyWrite(DeclaredFields, ModelLengths, serializers.ModelSerializer):
-    representation = PartyEntryRepresentation
+class PartyFields(serializers.Serializer):
+    """What a party is written with, nested in an agreement or on its own."""
+
     company = slug_of(Company)
     held_via = slug_of(Company, allow_null=True, required=False)
+
+    def validate_stake(self, stake):
+        return check_stake_range(stake)
+
+
+class NestedPartyWrite(PartyFields, DeclaredFields, ModelLengths, serializers.ModelSerializer):
+    representation = PartyEntryRepresentation
 
     class Meta:
         model = AgreementParty
         validators = []
-
-    def validate_stake(self, stake):
-        return check_stake_range(stake)
 
 
 class AgreementWriteSerializer(DeclaredFields, ServiceWrite):
@@ -147,26 +156,18 @@ class AgreementWriteSerializer(DeclaredFields, ServiceWrite):
         return self.write(agreement_service.save_agreement, agreement, parties=parties, m2m=m2m)
 
 
-class PartyWriteSerializer(DeclaredFields, ServiceWrite):
+class PartyWriteSerializer(PartyFields, DeclaredFields, ServiceWrite):
     representation = PartyRepresentation
+    service = agreement_service.save_party
     agreement = slug_of(Agreement)
-    company = slug_of(Company)
-    held_via = slug_of(Company, allow_null=True, required=False)
 
     class Meta:
         model = AgreementParty
         validators = []
 
-    def validate_stake(self, stake):
-        return check_stake_range(stake)
-
-    def persist(self, party, validated_data):
-        for name, value in validated_data.items():
-            setattr(party, name, value)
-        return self.write(agreement_service.save_party, party)
-
 
 class AmountWriteSerializer(ServiceWrite):
+    service = amount_service.save_amount
     slug = serializers.SlugField(
         max_length=80, required=False, help_text="Made from deal, kind and date when left out."
     )
@@ -196,8 +197,3 @@ class AmountWriteSerializer(ServiceWrite):
             "publication",
         ]
         validators = []
-
-    def persist(self, amount, validated_data):
-        for name, value in validated_data.items():
-            setattr(amount, name, value)
-        return self.write(amount_service.save_amount, amount)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from .private import free_port, wait_until
+from .private import free_port, stop_process, wait_until
 
 CONFIG = """\
 [databases]
@@ -95,13 +95,7 @@ class PrivatePgBouncer:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def close(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

@@ -39,7 +39,7 @@ def test_deleting_a_published_records_last_citation_is_a_form_error(client, worl
     data[f"{CITATIONS}-0-DELETE"] = "on"
     response = client.post(change_url(world.agreement), data)
     assert response.status_code == 200
-    assert any("without at least one citation" in e for e in errors(response))
+    assert any("must keep at least one citation" in e for e in errors(response))
     assert 'value="Framework agreement, signed"' in response.content.decode()
     assert world.agreement.citations.count() == 1
     assert Agreement.objects.get(pk=world.agreement.pk).title == "Framework agreement"
