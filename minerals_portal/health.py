@@ -3,7 +3,8 @@
 ``/healthz`` only says the process answers. ``/readyz`` says whether it can
 serve: 200 ``{"status": "ready", "checks": {...}}`` or 503 with
 ``"not_ready"`` and the failing part marked ``"ok": false`` (see
-``minerals_portal.readiness``).
+``minerals_portal.readiness``); 200 ``"degraded"`` when only a part marked
+``"required": false`` fails (the read replica: reads then go to the primary).
 """
 
 from django.http import JsonResponse
@@ -26,11 +27,10 @@ def healthz(request):
 @require_safe
 def readyz(request):
     checks = readiness()
-    ready = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ready" if ready else "not_ready", "checks": checks},
-        status=200 if ready else 503,
-    )
+    ready = all(check["ok"] for check in checks.values() if check.get("required", True))
+    degraded = ready and not all(check["ok"] for check in checks.values())
+    status = "degraded" if degraded else "ready" if ready else "not_ready"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)
 
 
 PROBES = {"/healthz": healthz, "/readyz": readyz}

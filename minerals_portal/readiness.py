@@ -1,4 +1,4 @@
-"""The parts ``/readyz`` checks: database, migrations, broker, derived views.
+"""The parts ``/readyz`` checks: database, migrations, broker, derived views, read replica.
 
 Each check returns a dict with ``ok`` and what an operator needs to act on.
 Nothing here may reveal a secret: no URLs, host names or exception texts in
@@ -118,6 +118,17 @@ def check_derived_views() -> dict:
     return {"ok": fresh, "state": "fresh" if fresh else "stale", "age_s": round(age), **result}
 
 
+def check_replica() -> dict:
+    """The read replica's state and lag, probed now. Never required: when it is down or too
+    far behind, reads fall back to the primary and the portal is only degraded."""
+    from minerals_portal.db_router import replica_status, serves_reads
+
+    status = replica_status(max_age=0)
+    serving = serves_reads(status)
+    return {"ok": serving, "required": False, "serving_reads": serving, **status,
+            "max_lag_s": settings.REPLICA_MAX_LAG_SECONDS}  # fmt: skip
+
+
 def readiness() -> dict[str, dict]:
     """Every check's state; the database-backed ones are skipped when the database is down."""
     checks = {"database": timed("database", check_database)}
@@ -127,4 +138,8 @@ def readiness() -> dict[str, dict]:
         else:
             checks[name] = {"ok": False, "error": "skipped: database unavailable"}
     checks["broker"] = timed("broker", check_broker)
-    return {name: checks[name] for name in ("database", "migrations", "broker", "derived_views")}
+    ordered = {name: checks[name] for name in ("database", "migrations", "broker", "derived_views")}
+    if "replica" in settings.DATABASES:
+        ordered["replica"] = timed("replica", check_replica)
+        ordered["replica"].setdefault("required", False)
+    return ordered

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Where this request reads: the read replica or the primary (minerals_portal.db_router).
+    "minerals_portal.db_router.ReplicaMiddleware",
     # Who changed what, and through which path (admin, API), for the history triggers.
     "deals.history.context.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -173,6 +175,23 @@ DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
 if DATABASE_TRANSACTION_POOLING:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+
+# A streaming read replica (optional): anonymous and partner reads go there, editors and
+# whoever just wrote stay on the primary (minerals_portal.db_router); without it, no effect.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # A lost replica costs a request at most this long before reads fall back.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 1}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["minerals_portal.db_router.ReplicaRouter"]
+REPLICA_PROBE_SECONDS = float(os.environ.get("REPLICA_PROBE_SECONDS", "2"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "15"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,12 +14,15 @@ import datetime as dt
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, OuterRef, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS
+
+from minerals_portal.db_router import may_write, stay_on_primary
 
 from .caching import remember_data_version, version_annotations, version_of
 from .tokens import hash_key
@@ -113,8 +116,11 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed("This API token has expired.", code="token_expired")
         if not token.user.is_active:
             raise AuthenticationFailed("The token's user is inactive.", code="user_inactive")
+        if may_write(token.user):
+            stay_on_primary()  # an editor reads their own writes at once
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            # Bookkeeping, not the user's write: it does not move reads to the primary.
+            ApiToken.objects.using(DEFAULT_DB_ALIAS).filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request):

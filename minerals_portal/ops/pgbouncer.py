@@ -13,12 +13,13 @@ console. The server behind it is only connected to, never configured.
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 
@@ -47,14 +48,18 @@ class PrivatePgBouncer:
     def __init__(self, database_url: str):
         self.target = urlsplit(database_url)
         self.user = self.target.username or "postgres"
+        # A socket directory (a private server's) is written percent-encoded, case kept.
+        address = self.target.netloc.rpartition("@")[2].partition(":")[0]
+        self.host = unquote(address) or "127.0.0.1"
         self.port = free_port()
         self.tmp = Path(tempfile.mkdtemp(prefix="portal-pgbouncer-"))
         self.proc: subprocess.Popen | None = None
 
-    def url(self) -> str:
-        """``database_url`` with PgBouncer's address instead of the server's."""
+    def url(self, database: str | None = None) -> str:
+        """``database_url`` (or another ``database``) through PgBouncer."""
         netloc = f"{self.user}@127.0.0.1:{self.port}"
-        return urlunsplit(self.target._replace(netloc=netloc))
+        path = f"/{database}" if database else self.target.path
+        return urlunsplit(self.target._replace(netloc=netloc, path=path))
 
     def admin_url(self) -> str:
         return f"postgres://{self.user}@127.0.0.1:{self.port}/pgbouncer"
@@ -72,7 +77,7 @@ class PrivatePgBouncer:
         config = self.tmp / "pgbouncer.ini"
         config.write_text(
             CONFIG.format(
-                host=self.target.hostname or "127.0.0.1",
+                host=self.host,
                 port=self.target.port or 5432,
                 user=self.user,
                 listen_port=self.port,
@@ -81,8 +86,9 @@ class PrivatePgBouncer:
         self.tmp.chmod(0o755)
         config.chmod(0o644)
         command = [binary, str(config)]
-        if os.geteuid() == 0:  # PgBouncer refuses to run as root
-            command[1:1] = ["-u", "nobody"]
+        if os.geteuid() == 0:  # PgBouncer refuses to run as root; a socket's owner may use it
+            owner = os.stat(self.host).st_uid if self.host.startswith("/") else None
+            command[1:1] = ["-u", pwd.getpwuid(owner).pw_name if owner else "nobody"]
         log = (self.tmp / "pgbouncer.log").open("ab")
         self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         wait_until(lambda: self.up() or self.proc.poll() is not None, 30, "PgBouncer answers")

@@ -1,4 +1,4 @@
-"""Start and stop the production stack (gunicorn, Celery worker, beat) as local processes.
+"""Start and stop the production stack (proxy, gunicorn, two Celery workers, beat) as processes.
 
 The stack runs against private servers (``ops.private``): never the machine's own.
 """
@@ -23,6 +23,7 @@ from .private import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # As in docker-compose: the path without its query string, status, size, duration.
+WORKERS = ("worker-1", "worker-2")
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 
@@ -47,7 +48,8 @@ class Stack:
 
     @property
     def env(self) -> dict[str, str]:
-        drop = ("DJANGO_SETTINGS", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "DEBUG")
+        drop = ("DJANGO_SETTINGS", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "DEBUG",
+                "DATABASE_REPLICA_URL", "DATABASE_TRANSACTION_POOLING")  # fmt: skip
         env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
         env.update(
             DJANGO_ENV="production",
@@ -104,10 +106,10 @@ class Stack:
         proxy.check(main)
         self._spawn("proxy", proxy.command(main))
 
-    def start_worker(self) -> None:
-        self._spawn("worker", [sys.executable, "-m", "celery", "-A", "minerals_portal", "worker",
-                               "--loglevel=INFO", "--concurrency=1", "--without-gossip",
-                               "--without-mingle", f"--hostname=stack-{self.port}@%h"])  # fmt: skip
+    def start_worker(self, name: str = "worker") -> None:
+        self._spawn(name, [sys.executable, "-m", "celery", "-A", "minerals_portal", "worker",
+                           "--loglevel=INFO", "--concurrency=1", "--without-gossip",
+                           "--without-mingle", f"--hostname={name}-{self.port}@%h"])  # fmt: skip
 
     def start_beat(self) -> None:
         self._spawn(
@@ -127,7 +129,8 @@ class Stack:
     def start(self) -> None:
         self.start_web()
         self.start_proxy()
-        self.start_worker()
+        for name in WORKERS:  # two workers and one beat, as docker-compose scales them
+            self.start_worker(name)
         self.start_beat()
         self.wait_for(
             lambda: self.get("/healthz")[0] == 200, 120, "gunicorn answers /healthz via the proxy"
