@@ -76,7 +76,7 @@ def replica_status(max_age: float | None = None) -> dict:
             cursor.execute(LAG_SQL)
             standby, lag, receiver = cursor.fetchone()
     except DatabaseError as exc:
-        log.warning("Read replica unavailable: %s", type(exc).__name__)
+        log.warning("Read replica unavailable: %s: %s", type(exc).__name__, exc)
         connection.close()
         status = {"state": "down", "lag_s": None}
     else:
@@ -105,8 +105,11 @@ def _replica_answers() -> bool:
         return False
     connection = connections[REPLICA]
     try:
-        connection.close_if_health_check_failed()
         connection.ensure_connection()
+        if not connection.is_usable():  # e.g. the replica restarted since the last request
+            connection.close()
+            connection.ensure_connection()
+        connection.health_check_done = True  # Django's own check would repeat this one
     except DatabaseError:
         connection.close()
         forget_replica_status()

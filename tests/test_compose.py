@@ -49,7 +49,7 @@ def test_stack_has_web_worker_beat_postgres_and_redis():
     assert {"web", "worker", "beat", "db", "redis"} <= set(SERVICES)
     assert SERVICES["db"]["image"].startswith("postgres:")
     assert SERVICES["redis"]["image"].startswith("redis:")
-    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata"}
+    assert set(COMPOSE["volumes"]) == {"pgdata", "replicadata", "redisdata"}
 
 
 def test_every_command_and_healthcheck_names_something_that_exists():
@@ -91,3 +91,31 @@ def test_web_logs_paths_without_query_strings_as_the_process_stack_does():
     command = argv(SERVICES["web"]["command"])
     assert f"--access-logformat={ACCESS_LOG_FORMAT}" in command
     assert "%(U)s" in ACCESS_LOG_FORMAT and "%(q)s" not in ACCESS_LOG_FORMAT
+
+
+def test_scale_out_topology_pgbouncer_replica_two_workers_one_beat():
+    app = SERVICES["web"]["environment"]
+    assert "@pgbouncer:" in app["DATABASE_URL"] and app["DATABASE_TRANSACTION_POOLING"] == "1"
+    assert "@replica:" in app["DATABASE_REPLICA_URL"]
+    assert SERVICES["worker"]["environment"] == app == SERVICES["beat"]["environment"]
+    bouncer = SERVICES["pgbouncer"]["environment"]
+    assert bouncer["POOL_MODE"] == "transaction" and "@db:" in bouncer["DATABASE_URL"]
+    assert SERVICES["worker"]["deploy"]["replicas"] == 2
+    assert SERVICES["beat"].get("deploy", {}).get("replicas", 1) == 1  # one schedule
+
+
+def test_replica_is_made_with_pg_basebackup_from_a_replication_role_of_the_primary():
+    mounts = {name: [v.split(":")[:2] for v in service.get("volumes", []) if v.startswith(".")]
+              for name, service in SERVICES.items()}  # fmt: skip
+    for source, _ in sum(mounts.values(), []):
+        assert (ROOT / source).is_file(), f"{source} is mounted but missing"
+    (script, target), = mounts["replica"]
+    assert argv(SERVICES["replica"]["entrypoint"]) == ["sh", target]
+    replica = (ROOT / script).read_text()
+    assert "pg_basebackup" in replica and " -R " in replica and "exec postgres" in replica
+    (init, target), = mounts["db"]
+    assert target.startswith("/docker-entrypoint-initdb.d/")
+    primary = (ROOT / init).read_text()
+    assert "CREATE ROLE replicator WITH REPLICATION" in primary
+    assert "host replication replicator" in primary and "pg_hba.conf" in primary
+    assert SERVICES["replica"]["environment"]["PRIMARY_HOST"] == "db"

@@ -3,7 +3,9 @@
 Kinds of client run at once, each a ``wrk`` process on loopback (20 connections
 in all): partners paging through agreements and events with a token, analysts
 opening the timeline and the dashboard, and one editor writing a draft amount
-every second. The stack runs on a private PostgreSQL and Redis (``ops.private``).
+every second. The stack runs on the scale-out topology of ``make prod-smoke``
+(``ops.topology``: private primary, streaming replica, PgBouncer, Redis, two
+Celery workers): partners' and analysts' reads go to the replica.
 Each kind reports throughput, p50/p95/p99 latency and error counts.
 """
 
@@ -16,8 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .private import PrivatePostgres, PrivateRedis
 from .stack import Stack, log
+from .topology import Topology
 
 HERE = Path(__file__).resolve().parent
 TARGET_P95_MS = {"api": 150, "page": 300}
@@ -47,22 +49,15 @@ def main(argv=None) -> int:
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
-    pg, broker = PrivatePostgres(), PrivateRedis()
-    try:
-        pg.start()
-        broker.start()
-        return measure(args, pg, broker)
-    finally:
-        pg.close()
-        broker.close()
+    with Topology() as topology:
+        return measure(args, topology)
 
 
-def measure(args, pg: PrivatePostgres, broker: PrivateRedis) -> int:
+def measure(args, topology: Topology) -> int:
     # Twenty clients in a loop on loopback ask more than one partner's request budget
     # (API_THROTTLE_RATE); the budget is lifted here to measure the server, not the throttle.
-    stack = Stack(
-        pg.create_database("bench_load"),  # synthetic data: a bench database by name
-        broker.url(0),
+    stack = topology.stack(
+        "bench_load",  # synthetic data: a bench database by name
         workers=args.web_workers,
         extra_env={"API_THROTTLE_RATE": "1000000/min"},
     )
