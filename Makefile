@@ -103,18 +103,22 @@ bench: install services
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_api
 
-# The production stack as processes (gunicorn, Celery worker, beat) on a private PostgreSQL
-# and Redis of its own, checked over HTTP, then the fault drills (Redis stopped, PostgreSQL
-# restarted, worker killed) on those private servers; the machine's own are never touched.
+# The production stack as processes (proxy, gunicorn, two Celery workers, beat) on the
+# scale-out topology, all private: a PostgreSQL primary behind PgBouncer (transaction
+# pooling), a streaming replica of it, Redis. Checked over HTTP, then the drills (read
+# replica: reads reach it, editors read their writes at once, lag in /readyz, replica lost;
+# 50 slow clients; Redis stopped; PostgreSQL restarted; worker killed) on those private
+# servers; the machine's own are never touched (a watch checks it).
 .PHONY: prod-smoke
-prod-smoke: install
+prod-smoke: install pgbouncer-deps
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 	$(PY) -m minerals_portal.ops.smoke $(SMOKE_ARGS)
 
-# A bounded load test (wrk on loopback, 20 connections) of the production stack on a
-# synthetic database with 100k agreements; prints throughput and latency per request kind.
+# A bounded load test (wrk on loopback, 20 connections) of the production stack, on the
+# topology prod-smoke uses, with a synthetic database of 100k agreements; prints
+# throughput and latency per request kind.
 .PHONY: load
-load: install
+load: install pgbouncer-deps
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; }
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m minerals_portal.ops.load $(LOAD_ARGS)
