@@ -8,8 +8,8 @@ it. Every view is then rebuilt from that table with plain SQL: ``DELETE`` then
 ``INSERT … SELECT``. ``DELETE`` (not ``TRUNCATE``) keeps readers unblocked;
 they see the old rows until the transaction commits.
 
-Only one refresh runs at a time: a session advisory lock (released by the
-server if the worker dies).
+Only one refresh runs at a time: a transaction-level advisory lock (released
+with the transaction, also when the worker dies).
 """
 
 from __future__ import annotations
@@ -103,16 +103,18 @@ VIEWS: dict[str, tuple[type, Callable]] = {
 
 @contextmanager
 def refresh_lock():
-    """Hold the one refresh lock, or raise ``RefreshBusy``."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+    """Hold the one refresh lock for a transaction around the block, or raise ``RefreshBusy``.
+
+    A transaction-level lock, released at commit or rollback on the server connection
+    that took it: behind PgBouncer in transaction pooling, a session lock's unlock may run
+    on another server connection, and the lock, left behind, would refuse every later
+    refresh.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
         if not cursor.fetchone()[0]:
             raise RefreshBusy("another refresh of the derived views is running")
-    try:
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
 def _tune_postgres_session(cursor) -> None:

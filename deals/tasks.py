@@ -34,14 +34,15 @@ def refresh_derived_views(self) -> dict[str, float]:
 
 def refresh_now() -> dict[str, float]:
     """Refresh in this process (task body, also used by ``manage.py refresh_views``)."""
+    # From here on, writes enqueue a new refresh; those before are covered by this one
+    # (committed before the refresh's transaction, so writers never wait for it).
+    RefreshState.objects.filter(pk=1).update(queued_at=None)
+    version = RefreshState.objects.values_list("write_version", flat=True).get(pk=1)
     with refresh_lock():
-        # From here on, writes enqueue a new refresh; those before are covered by this one.
-        RefreshState.objects.filter(pk=1).update(queued_at=None)
-        version = RefreshState.objects.values_list("write_version", flat=True).get(pk=1)
         timings = refresh_all()
-        RefreshState.objects.filter(pk=1).update(
-            refreshed_version=Greatest(F("refreshed_version"), version)
-        )
+    RefreshState.objects.filter(pk=1).update(
+        refreshed_version=Greatest(F("refreshed_version"), version)
+    )
     state = RefreshState.objects.get(pk=1)
     if state.write_version > version and not connection.in_atomic_block:
         enqueue_refresh()  # writes overlapped this refresh: exactly one more

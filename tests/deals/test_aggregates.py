@@ -163,3 +163,27 @@ def test_refresh_command_prints_the_time_each_view_took(tungsten_project):
     assert names == {*VIEWS, "amount_facts", "timeline_totals", "total"}
     assert all(line.rstrip().endswith(" ms") for line in lines)
     assert CommittedByDeposit.objects.filter(deposit=tungsten_project["katpar"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_refresh_at_a_time_and_its_lock_ends_with_its_transaction():
+    """Behind PgBouncer in transaction pooling a session lock could outlive the refresh on a
+    server connection nobody unlocks: every later refresh was refused as busy."""
+    import psycopg
+    from django.db import connection
+
+    from deals.aggregates import LOCK_KEY, RefreshBusy
+    from deals.models import RefreshState
+
+    RefreshState.objects.get_or_create(pk=1)
+    conninfo = connection.get_connection_params()
+    with psycopg.connect(**conninfo, autocommit=True) as other:
+        take = "SELECT pg_try_advisory_lock(%s)"
+        assert other.execute(take, [LOCK_KEY]).fetchone()[0]
+        with pytest.raises(RefreshBusy):
+            refresh_now()
+        other.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+        refresh_now()
+        assert not connection.in_atomic_block
+        assert other.execute(take, [LOCK_KEY]).fetchone()[0], "the refresh kept its lock"
+        other.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
