@@ -56,7 +56,7 @@ def smoke(stack: Stack, checks: Checks) -> tuple[str, str]:
     assert financing_of_katpar(stack) == 900_000_000
     status, _ = patch_exim(stack, editor, 950_000_000)
     assert status == 200, f"editor write answered {status}"
-    stack.wait_for(lambda: financing_of_katpar(stack) == 950_000_000, 30,
+    stack.wait_for(lambda: financing_of_katpar(stack) == 950_000_000, 120,
                    "the worker refreshes the views after the editor's write")  # fmt: skip
     checks.ok("editor write through the API reaches the derived views via the worker")
     proxy_errors_and_logs(stack)
