@@ -70,7 +70,7 @@ def test_filters_pagination_and_formats_are_documented(schema):
     amounts = parameters(schema, "/api/v1/amounts/")
     assert {"usd_min", "usd_max", "as_of_after", "currency"} <= set(amounts)
     companies = parameters(schema, "/api/v1/companies/")
-    assert {"page", "page_size", "subsidiaries_of"} <= set(companies)
+    assert {"cursor", "page_size", "subsidiaries_of"} <= set(companies)
     assert "500" in companies["page_size"]["description"]
     assert {"since", "resource"} <= set(parameters(schema, "/api/v1/tombstones/"))
 
