@@ -316,6 +316,7 @@ SPECTACULAR_SETTINGS = {
     },
     "ENUM_NAME_OVERRIDES": {
         "AgreementKindEnum": "deals.models.Agreement.Kind",
+        "AgreementStatusEnum": "deals.models.Agreement.Status",
         "AmountKindEnum": "deals.models.Amount.Kind",
         "CompanyKindEnum": "deals.models.Company.Kind",
         "EventKindEnum": "deals.models.Event.Kind",

@@ -59,7 +59,11 @@ def row_serializer(model) -> type[serializers.Serializer]:
         meta = type("Meta", (), {"model": target, "fields": list(RELATED[name])})
         brief = type(f"Stat{target.__name__}", (serializers.ModelSerializer,), {"Meta": meta})
         nested[name] = brief(read_only=True)
-    meta = type("Meta", (), {"model": model, "fields": [*fields, *related, "currency"]})
+    meta = type(
+        "Meta",
+        (),
+        {"model": model, "fields": [*fields, *related, "currency"], "read_only_fields": fields},
+    )
     attrs = {
         "Meta": meta,
         "currency": serializers.CharField(

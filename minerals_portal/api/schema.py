@@ -285,6 +285,23 @@ def _error_response(status: str) -> dict:
     }
 
 
+def any_of_for_one_of(node) -> None:
+    """Every ``oneOf`` as ``anyOf``, in place.
+
+    ``oneOf`` claims exactly one alternative matches, which the generated ones do
+    not keep: an empty URL is both ``maxLength: 0`` and, to a validator that does
+    not check formats, a ``uri``; a value valid either way must not fail.
+    """
+    if isinstance(node, dict):
+        if "oneOf" in node:
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            any_of_for_one_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            any_of_for_one_of(value)
+
+
 def document_errors_and_caching(result, generator, request, public):
     """Postprocessing hook: the guide, the error shape on every operation, ETag headers.
 
@@ -292,6 +309,7 @@ def document_errors_and_caching(result, generator, request, public):
     (lists and details; not history, not the stats views).
     """
     result["info"]["description"] = GUIDE.strip()
+    any_of_for_one_of(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
