@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -98,6 +99,13 @@ def stat_viewset(view_name: str, model):
         permission_classes = [AllowAny]
         pagination_class = None
         renderer_classes = [FastJSONRenderer, CSVRenderer]  # ?format=csv: the rows alone
+
+        def initial(self, request, *args, **kwargs):
+            super().initial(request, *args, **kwargs)
+            if request.query_params.get("format", "json") not in ("json", "csv"):
+                # ``?format=`` (empty) would silently mean JSON: say what is accepted.
+                message = "format is json or csv."
+                raise ValidationError({"format": [message]}, code="invalid_choice")
 
         @extend_schema(
             summary=f"Derived view {view_name}",

@@ -241,6 +241,7 @@ class AwareDateTimeFormField(IsoDateTimeField):
     """
 
     default_error_messages = {
+        "empty": _("Give a date-time, or leave the parameter out."),
         "naive_datetime": _(
             "Give the date-time with its UTC offset, e.g. 2026-02-01T00:00:00Z or "
             "2026-02-01T05:00:00+05:00; a time without an offset is ambiguous."
@@ -248,6 +249,9 @@ class AwareDateTimeFormField(IsoDateTimeField):
     }
 
     def to_python(self, value):
+        if isinstance(value, str) and not value.strip():
+            # Present but empty: not "no filter" (a client's variable was left blank).
+            raise forms.ValidationError(self.error_messages["empty"], code="empty")
         if isinstance(value, str):
             try:
                 parsed = parse_datetime(value.strip())

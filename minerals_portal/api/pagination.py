@@ -23,6 +23,18 @@ from rest_framework.utils.urls import replace_query_param
 PAGE_SIZE_HELP = "Results per page (default 50, at most 500; more is a 400)."
 CURSOR_HELP = "Opaque position: follow the `next` or `previous` link (or `Link` header)."
 INVALID_CURSOR = "Invalid cursor: use the `next` or `previous` link."
+CURSOR_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9+/=_-]*$"}  # base64 text
+
+
+def documented(parameters: list[dict]) -> list[dict]:
+    """The pagination parameters as served: a cursor is base64 text, a page size 1 to 500."""
+    limits = {"cursor": CURSOR_SCHEMA, "page_size": {"type": "integer", "minimum": 1}}
+    for parameter in parameters:
+        schema = dict(limits.get(parameter["name"], parameter["schema"]))
+        if parameter["name"] == "page_size":
+            schema["maximum"] = settings.API_MAX_PAGE_SIZE
+        parameter["schema"] = schema
+    return parameters
 
 
 class StrictPageSizeMixin:
@@ -93,6 +105,9 @@ class FeedCursorPagination(LinkHeaderMixin, StrictPageSizeMixin, pagination.Curs
     page_size_query_description = PAGE_SIZE_HELP
     cursor_query_description = CURSOR_HELP
 
+    def get_schema_operation_parameters(self, view):
+        return documented(super().get_schema_operation_parameters(view))
+
     def decode_cursor(self, request):
         try:
             return super().decode_cursor(request)
@@ -155,19 +170,13 @@ class ListCursorPagination(LinkHeaderMixin, StrictPageSizeMixin, pagination.Base
         return self._link("before", self.previous_key)
 
     def get_schema_operation_parameters(self, view):
-        return [
-            {
-                "name": self.cursor_query_param,
-                "required": False,
-                "in": "query",
-                "description": CURSOR_HELP,
-                "schema": {"type": "string"},
-            },
-            {
-                "name": self.page_size_query_param,
-                "required": False,
-                "in": "query",
-                "description": PAGE_SIZE_HELP,
-                "schema": {"type": "integer", "minimum": 1, "maximum": 500},
-            },
-        ]
+        names = (
+            (self.cursor_query_param, CURSOR_HELP),
+            (self.page_size_query_param, PAGE_SIZE_HELP),
+        )
+        return documented(
+            [
+                {"name": name, "required": False, "in": "query", "description": text, "schema": {}}
+                for name, text in names
+            ]
+        )

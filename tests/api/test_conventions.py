@@ -228,3 +228,22 @@ def test_a_bom_on_request_for_excel(world, partner_client):
     companies = csv_text(partner_client.get("/api/v1/companies/", {"format": "csv", "bom": 1}))
     assert "Тау-Кен Самрук" in companies  # Cyrillic as UTF-8, which the BOM tells Excel
     assert_error(partner_client.get("/api/v1/companies/", {"format": "csv", "bom": "2"}), 400)
+
+
+# --- what the fuzzing with every check found, pinned ----------------------------------
+
+
+def test_an_empty_date_time_filter_is_refused_not_ignored(world, partner_client):
+    error = assert_error(partner_client.get("/api/v1/agreements/", {"updated_since": ""}), 400)
+    assert error["codes"] == {"updated_since": ["empty"]}
+
+
+def test_an_empty_format_on_a_stats_view_is_refused(world, partner_client):
+    response = partner_client.get("/api/v1/stats/deal-pipeline/", {"format": ""})
+    assert_error(response, 400, "invalid_choice")
+    assert partner_client.get("/api/v1/stats/deal-pipeline/", {"format": "csv"}).status_code == 200
+
+
+def test_an_undeclared_method_is_a_405_whatever_the_query(world, analyst_client):
+    url = f"/api/v1/agreements/{world.agreement.slug}/history/?cursor=&page_size=1"
+    assert_error(analyst_client.put(url), 405, "method_not_allowed")
