@@ -81,6 +81,14 @@ class CountryField(forms.CharField):
 # --- filters ------------------------------------------------------------------
 
 
+# YYYY, YYYY-MM or YYYY-MM-DD with a year from 0001 and a real month and day number.
+LOOSE_DATE_PATTERN = (
+    r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+)
+
+
+@extend_schema_field({"type": "string", "pattern": LOOSE_DATE_PATTERN})
 class LooseDateFilter(django_filters.CharFilter):
     """``*_after``/``*_before`` bounds given as YYYY, YYYY-MM or YYYY-MM-DD, both inclusive.
 

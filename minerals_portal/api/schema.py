@@ -10,6 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from .filters import LOOSE_DATE_PATTERN
 from .viewsets import PortalViewSetMixin
 
 GUIDE = """
@@ -220,11 +221,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-# YYYY, YYYY-MM or YYYY-MM-DD with a year from 0001 and a real month and day number.
-LOOSE_DATE_PATTERN = (
-    r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
-    r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
-)
 LOOSE_DATE = {
     "type": "object",
     "description": "A date known to the day, month or year; `date` is the period's first day.",

@@ -244,6 +244,6 @@ def test_an_empty_format_on_a_stats_view_is_refused(world, partner_client):
     assert partner_client.get("/api/v1/stats/deal-pipeline/", {"format": "csv"}).status_code == 200
 
 
-def test_an_undeclared_method_is_a_405_whatever_the_query(world, analyst_client):
+def test_an_undeclared_method_is_a_405_whatever_the_query(world, editor_client):
     url = f"/api/v1/agreements/{world.agreement.slug}/history/?cursor=&page_size=1"
-    assert_error(analyst_client.put(url), 405, "method_not_allowed")
+    assert_error(editor_client.put(url), 405, "method_not_allowed")
