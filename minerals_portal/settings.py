@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "minerals_portal.request_id.RequestIdMiddleware",
+    # Under /api/: UTC date-times and JSON errors, whatever answers (see the module).
+    "minerals_portal.api.middleware.ApiConventionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Probes answer here, before CommonMiddleware validates the Host header.
@@ -309,7 +311,7 @@ REST_FRAMEWORK = {
         "minerals_portal.api.filters.PortalFilterBackend",
         "minerals_portal.api.ordering.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "minerals_portal.api.pagination.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "minerals_portal.api.pagination.FeedCursorPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "EXCEPTION_HANDLER": "minerals_portal.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "minerals_portal.api.schema.PortalAutoSchema",
@@ -333,6 +335,7 @@ SPECTACULAR_SETTINGS = {
     },
     "ENUM_NAME_OVERRIDES": {
         "AgreementKindEnum": "deals.models.Agreement.Kind",
+        "AgreementStatusEnum": "deals.models.Agreement.Status",
         "AmountKindEnum": "deals.models.Amount.Kind",
         "CompanyKindEnum": "deals.models.Company.Kind",
         "EventKindEnum": "deals.models.Event.Kind",

@@ -12,3 +12,8 @@ urlpatterns = [
     path("", include("deposits.urls")),
     path("", include("deals.urls")),
 ]
+
+# JSON under /api/, the portal's pages elsewhere.
+handler400 = "minerals_portal.api.middleware.bad_request"
+handler404 = "minerals_portal.api.middleware.page_not_found"
+handler500 = "minerals_portal.api.middleware.server_error"

@@ -47,7 +47,10 @@ def fresh_cache():
     """Each test starts with an empty cache (the local-memory cache outlives tests)."""
     from django.core.cache import cache
 
+    from minerals_portal.api.throttling import local_windows
+
     cache.clear()
+    local_windows.clear()  # the in-process rate limiter's counts too
 
 
 @pytest.fixture

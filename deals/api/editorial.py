@@ -14,15 +14,14 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from minerals_portal.api.exceptions import Conflict, error_body, validation_error_from_django
-from minerals_portal.api.pagination import PagePagination
+from minerals_portal.api.pagination import ListCursorPagination
 
 from ..history.conflicts import changed_since, summary
 from ..history.entries import history as record_history
@@ -66,6 +65,10 @@ class VersionedETagMixin:
     def _lookup(self) -> dict:
         kwarg = self.lookup_url_kwarg or self.lookup_field
         return {self.lookup_field: self.kwargs[kwarg]}
+
+    def detail_etag(self, instance) -> str:
+        etag = super().detail_etag(instance)
+        return versioned_etag(etag, instance.version) if self._versioned() else etag
 
     def conditional(self, request, build_response):
         if self.action != "retrieve" or not self._versioned():
@@ -116,7 +119,7 @@ class VersionedWritesMixin(VersionedETagMixin):
                 instance = serializer.save()
         except EditConflict as exc:  # defensive: the lock above makes this unlikely
             return self._stale(model, exc.record, exc.expected, exc.current)
-        return Response(self.detail_data(instance))
+        return self.written_response(instance)
 
     def _stale(self, model, instance, expected, current):
         differences = changed_since(model, instance.pk, expected, {})
@@ -162,7 +165,7 @@ class HistoryMixin:
 
     def allowed_query_params(self) -> set[str]:
         if self.action == "history":
-            return {"format", "page", "page_size"}
+            return {"format", "cursor", "page_size"}
         return super().allowed_query_params()
 
     @extend_schema(
@@ -171,14 +174,16 @@ class HistoryMixin:
         "parties; for a deal its agreements, amounts and events), newest first: who, when, "
         "through which path, and each field's value before and after. Editors and analysts "
         "only.",
-        parameters=[
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
         responses=HistoryEntrySerializer(many=True),
         filters=False,
     )
-    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="history",
+        filter_backends=[],
+        pagination_class=ListCursorPagination,
+    )
     def history(self, request, *args, **kwargs):
         if not self.show_drafts:
             raise PermissionDenied(HISTORY_ONLY_FOR_STAFF)
@@ -190,7 +195,7 @@ class HistoryMixin:
         return paginator.get_paginated_response(data)
 
     def history_paginator(self):
-        return PagePagination()
+        return ListCursorPagination()
 
     @extend_schema(
         summary="Revert one change",

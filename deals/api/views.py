@@ -1,7 +1,10 @@
 """``/api/v1/`` resources of the deals app: companies, deals, agreements, parties,
 amounts, events, sources and the tombstones feed."""
 
-from django.db.models import Prefetch
+from decimal import Decimal
+
+from django.db.models import Prefetch, Value
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -230,12 +233,19 @@ class PartyViewSet(Represented, HistoryMixin, WritableResource):
     write_serializer_class = s.PartyWriteSerializer
     filterset_class = PartyFilterSet
     ordering = ["id"]
-    ordering_fields = ["stake", "updated_at", "created_at"]
+    # A cursor needs a position on every row: parties without a stake sort as -1 (first).
+    ordering_fields = {
+        "stake": "stake_order",
+        "updated_at": "updated_at",
+        "created_at": "created_at",
+    }
     csv_filename = "parties"
 
     def get_queryset(self):
-        queryset = visible(AgreementParty.objects.all(), self.show_drafts).select_related(
-            "agreement", "company", "held_via"
+        queryset = (
+            visible(AgreementParty.objects.all(), self.show_drafts)
+            .select_related("agreement", "company", "held_via")
+            .annotate(stake_order=Coalesce("stake", Value(Decimal(-1))))
         )
         if self.detailed:
             queryset = queryset.prefetch_related(citations())

@@ -8,6 +8,7 @@ from django.db.models import (
 
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.filters import (
+    AwareDateTimeFilter,
     CountryFilter,
     FlagFilter,
     FoldedSearchFilter,
@@ -127,7 +128,7 @@ TOMBSTONE_RESOURCES = [
 
 
 class TombstoneFilterSet(filters.FilterSet):
-    since = filters.IsoDateTimeFilter(
+    since = AwareDateTimeFilter(
         field_name="deleted_at",
         lookup_expr="gte",
         help_text="ISO 8601 date-time with offset: deletions at or after it (use the time of "

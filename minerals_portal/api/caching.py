@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max, Subquery, Sum, Value
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from rest_framework.response import Response
@@ -178,18 +179,32 @@ class ConditionalGetMixin:
             )
         return response
 
-    def conditional(self, request, build_response):
-        fingerprint, latest = request_data_version(request, published_only=not self.show_drafts)
+    def etag_of(self, request, path: str, fingerprint: str) -> str:
+        """The ETag of ``path``'s answer to this reader at data version ``fingerprint``."""
         variant = "|".join(
             [
                 fingerprint,
-                request.get_full_path(),
+                path,
                 request.accepted_media_type or "",
                 translation.get_language() or "",
+                timezone.get_current_timezone_name(),
                 "drafts" if self.show_drafts else "published",
             ]
         )
-        etag = '"' + hashlib.sha256(variant.encode()).hexdigest()[:40] + '"'
+        return '"' + hashlib.sha256(variant.encode()).hexdigest()[:40] + '"'
+
+    def detail_etag(self, instance) -> str:
+        """The ETag a ``GET`` of ``instance``'s detail URL answers now (for write answers)."""
+        kwarg = self.lookup_url_kwarg or self.lookup_field
+        path = reverse(
+            f"api:{self.basename}-detail", kwargs={kwarg: getattr(instance, self.lookup_field)}
+        )
+        fingerprint, _ = data_version(published_only=not self.show_drafts)
+        return self.etag_of(self.request, path, fingerprint)
+
+    def conditional(self, request, build_response):
+        fingerprint, latest = request_data_version(request, published_only=not self.show_drafts)
+        etag = self.etag_of(request, request.get_full_path(), fingerprint)
         last_modified = int(latest.timestamp()) if latest else None
         # ``If-None-Match: *`` asks whether the record exists at all: answer only once known.
         wildcard = request.headers.get("If-None-Match", "").strip() == "*"

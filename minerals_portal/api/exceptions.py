@@ -1,9 +1,14 @@
 """Every API error answers with one JSON shape::
 
-    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {...}}}
+    {"error": {"status": 400, "code": "invalid_choice", "message": "...",
+               "fields": {...}, "codes": {...}}}
 
-``fields`` maps a parameter or field name to its messages (nested for nested
-fields); it is empty when the error concerns the request as a whole.
+``code`` is machine-readable: for a validation error the code of its first
+message (``required``, ``invalid_choice``, ``naive_datetime``, ``unknown_parameter``…),
+otherwise the kind of failure (``not_found``, ``throttled``…). ``fields`` maps a
+parameter or field name to its messages (nested for nested fields) and ``codes``
+the same names to their messages' codes; both are empty when the error concerns
+the request as a whole.
 """
 
 from django.conf import settings
@@ -86,16 +91,30 @@ def first_message(detail, path: str = "") -> str | None:
     return f"{path}: {detail}" if path else str(detail)
 
 
-def error_body(status_code: int, code: str, message: str, fields=None, **extra) -> dict:
+def error_body(status_code: int, code: str, message: str, fields=None, codes=None, **extra):
     return {
         "error": {
             "status": status_code,
             "code": code,
             "message": message,
             "fields": fields or {},
+            "codes": codes or {},
             **extra,
         }
     }
+
+
+def first_code(codes) -> str | None:
+    """The first leaf of a (nested) ``get_codes()`` structure, as ``first_message`` reads."""
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        for item in codes:
+            code = first_code(item)
+            if code:
+                return code
+        return None
+    return codes or None
 
 
 def api_exception_handler(exc, context):
@@ -105,7 +124,9 @@ def api_exception_handler(exc, context):
         return None  # a genuine bug: let Django log it and answer 500
     detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
     fields = detail if isinstance(detail, dict) else {}
-    code = _code(exc)
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    field_codes = codes if isinstance(codes, dict) and fields else {}
+    code = _code(exc, codes)
     message = first_message(detail) or "Error."
     extra = {}
     if isinstance(exc, exceptions.Throttled):
@@ -117,7 +138,7 @@ def api_exception_handler(exc, context):
         extra["retry_after"] = wait
     if isinstance(exc, exceptions.ValidationError) and not isinstance(detail, dict):
         fields = {}
-    response.data = error_body(response.status_code, code, message, fields, **extra)
+    response.data = error_body(response.status_code, code, message, fields, field_codes, **extra)
     request = context.get("request")
     if request is not None:
         # Errors are JSON even when CSV was asked for.
@@ -126,10 +147,9 @@ def api_exception_handler(exc, context):
     return response
 
 
-def _code(exc) -> str:
+def _code(exc, codes) -> str:
     if isinstance(exc, exceptions.ValidationError):
-        return "invalid"
-    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        return first_code(codes) or "invalid"
     if isinstance(codes, str):
         return codes
     return getattr(exc, "default_code", "error")

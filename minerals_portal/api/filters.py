@@ -10,8 +10,10 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -79,6 +81,14 @@ class CountryField(forms.CharField):
 # --- filters ------------------------------------------------------------------
 
 
+# YYYY, YYYY-MM or YYYY-MM-DD with a year from 0001 and a real month and day number.
+LOOSE_DATE_PATTERN = (
+    r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
+)
+
+
+@extend_schema_field({"type": "string", "pattern": LOOSE_DATE_PATTERN})
 class LooseDateFilter(django_filters.CharFilter):
     """``*_after``/``*_before`` bounds given as YYYY, YYYY-MM or YYYY-MM-DD, both inclusive.
 
@@ -231,14 +241,52 @@ class FoldedSearchFilter(django_filters.CharFilter):
         return Q(pk__in=model._base_manager.filter(condition).values("pk"))
 
 
-class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+class AwareDateTimeFormField(IsoDateTimeField):
+    """An ISO 8601 date-time that must name its offset (``Z`` or ``+05:00``).
+
+    A naive one would be read in the server's zone, which a client cannot know:
+    it is refused with code ``naive_datetime``.
+    """
+
+    default_error_messages = {
+        "empty": _("Give a date-time, or leave the parameter out."),
+        "naive_datetime": _(
+            "Give the date-time with its UTC offset, e.g. 2026-02-01T00:00:00Z or "
+            "2026-02-01T05:00:00+05:00; a time without an offset is ambiguous."
+        ),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.strip():
+            # Present but empty: not "no filter" (a client's variable was left blank).
+            raise forms.ValidationError(self.error_messages["empty"], code="empty")
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None  # out of range: the parent says so
+            if parsed is not None and parsed.tzinfo is None:
+                raise forms.ValidationError(
+                    self.error_messages["naive_datetime"], code="naive_datetime"
+                )
+        return super().to_python(value)
+
+
+class AwareDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """``IsoDateTimeFilter`` refusing a date-time without an offset (see the form field)."""
+
+    field_class = AwareDateTimeFormField
+
+
+class UpdatedSinceFilter(AwareDateTimeFilter):
     """Records changed at or after this moment: the incremental-sync cursor."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "help_text",
             "ISO 8601 date-time with offset (e.g. 2026-02-01T00:00:00Z): records created or "
-            "changed at or after it. Pair with GET /api/v1/tombstones/?since= for deletions.",
+            "changed at or after it; one without an offset is a 400. Pair with "
+            "GET /api/v1/tombstones/?since= for deletions.",
         )
         super().__init__(field_name="updated_at", lookup_expr="gte", **kwargs)
 

@@ -5,13 +5,20 @@ item's JSON form. ``deal.slug`` reads a nested object; ``parties[].company.slug`
 joins the values of every element with ``"; "`` (empty values included, so that
 parallel columns line up). ``None`` is an empty cell,
 booleans are ``true``/``false``.
+
+Every CSV the portal writes goes through ``csv_writer``: a cell that a spreadsheet
+would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) is written with a leading ``'``, which spreadsheets show as text.
+``?bom=1`` puts a UTF-8 byte-order mark first, so Excel reads Cyrillic right.
 """
 
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 import orjson
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from .fields import iso_datetime
@@ -53,9 +60,47 @@ class _Echo:
         return value
 
 
-def csv_writer():
-    """The API's one CSV writer: ``writerow`` returns the line (CRLF-terminated) it wrote."""
-    return csv.writer(_Echo(), lineterminator="\r\n")
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def safe_cell(value):
+    """``value`` as a spreadsheet shows it as text: a formula-leading cell gets a ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """``csv.writer`` whose rows have their formula-leading cells escaped."""
+
+    def __init__(self):
+        self._writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def writerow(self, row) -> str:
+        return self._writer.writerow([safe_cell(value) for value in row])
+
+
+def csv_writer() -> _SafeWriter:
+    """The portal's one CSV writer: ``writerow`` returns the line (CRLF-terminated) it wrote,
+    formula-leading cells escaped."""
+    return _SafeWriter()
+
+
+def wants_bom(request) -> bool:
+    """Whether ``?bom=1`` (or ``true``) asks for a byte-order mark before the CSV."""
+    raw = request.query_params.get("bom", "") if request is not None else ""
+    if raw.lower() in ("", "0", "false"):
+        return False
+    if raw.lower() in ("1", "true"):
+        return True
+    raise ValidationError({"bom": ["bom must be 1 or 0 (true or false)."]}, code="invalid_choice")
+
+
+def with_bom(request, lines: Iterable[str]) -> Iterator[str]:
+    """The CSV ``lines``, after a byte-order mark if the request asks for one (checked now,
+    before streaming starts, so a bad ``bom`` is a 400)."""
+    return chain([BOM] if wants_bom(request) else [], lines)
 
 
 def csv_lines(columns: list[tuple[str, str]], items: Iterable[dict]) -> Iterator[str]:
@@ -79,7 +124,8 @@ class CSVRenderer(BaseRenderer):
         if not columns:
             keys = list(items[0]) if items else []
             columns = [(key, key) for key in keys]
-        return "".join(csv_lines(columns, items)).encode(self.charset)
+        request = (renderer_context or {}).get("request")
+        return "".join(with_bom(request, csv_lines(columns, items))).encode(self.charset)
 
 
 class FastJSONRenderer(JSONRenderer):

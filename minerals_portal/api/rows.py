@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from minerals_portal.common.loose_dates import loose
 
 from .fields import iso_datetime, loose_date_json
-from .renderers import cell, csv_writer, resolve
+from .renderers import cell, csv_writer, resolve, with_bom
 from .representation import Attr, LooseDate, Many, One, Representation
 
 
@@ -58,7 +58,9 @@ class PlainRowsMixin:
     def csv_response(self, queryset):
         if self.list_rows is None:
             return super().csv_response(queryset)
-        body = csv_chunks(self.list_rows.csv_headers, self.list_rows.csv_rows(queryset))
+        body = with_bom(
+            self.request, csv_chunks(self.list_rows.csv_headers, self.list_rows.csv_rows(queryset))
+        )
         response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response

@@ -1,5 +1,7 @@
 """OpenAPI additions: token auth scheme, loose dates, the error shape, ETags, the guide."""
 
+import copy
+
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiSerializerFieldExtension,
@@ -8,6 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from .filters import LOOSE_DATE_PATTERN
 from .viewsets import PortalViewSetMixin
 
 GUIDE = """
@@ -23,28 +26,38 @@ may expire and can be revoked. A missing, unknown, expired or revoked token is a
 pages use session cookies instead.
 
 ## Errors
-Every error, whatever its status, has one shape:
+Every error under `/api/`, whatever its status and whatever answers it, is JSON
+in one shape:
 
 ```json
-{"error": {"status": 400, "code": "invalid",
-           "message": "signed_after: Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.",
-           "fields": {"signed_after": ["Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."]}}}
+{"error": {"status": 400, "code": "invalid_choice",
+           "message": "kind: Select a valid choice. poem is not one of the available choices.",
+           "fields": {"kind": ["Select a valid choice. poem is not one of the available choices."]},
+           "codes": {"kind": ["invalid_choice"]}}}
 ```
 
-`fields` maps each bad parameter or body field to its messages (empty when the
-request as a whole is at fault). Unknown query parameters, unknown choices or
-slugs, malformed dates, NUL characters, out-of-range numbers and oversized
-`page_size` are all **400**; a page past the end is **404**; a write that
-conflicts with existing records is **409**; too many requests is **429**.
+`code` is machine-readable: for a validation error the code of its first
+message (`required`, `invalid_choice`, `naive_datetime`, `unknown_parameter`,
+`invalid_cursor`, `invalid_page_size`, …), otherwise the kind of failure
+(`not_found`, `method_not_allowed`, `throttled`, `server_error`, …). `fields`
+maps each bad parameter or body field to its messages and `codes` to their codes
+(both empty when the request as a whole is at fault). Unknown query parameters,
+unknown choices or slugs, malformed dates, NUL characters, out-of-range numbers
+and oversized `page_size` are all **400**; a write that conflicts with existing
+records is **409**; too many requests is **429**.
 
 ## Lists, pagination and ordering
-Reference lists (deposits, commodities, companies, deals, parties, sources) are
-paged by number: `?page=2&page_size=100` returns `count`, `next`, `previous`,
-`results`. The feeds (agreements, amounts, events, tombstones) use cursors: follow
-`next` until it is `null`; inserts never shift a page. `page_size` is 1 to 500
-(default 50); more is a 400, not silently clamped. `?ordering=` accepts the
-fields listed for each resource (prefix `-` to reverse); ties are always broken
-by `id`, so paging is stable.
+Every list (a record's `history/` too) is paged by cursor: the answer is
+`{"next", "previous", "results"}`, and a `Link` header repeats the links
+(`rel="next"`, `rel="prev"`). Follow `next` until it is `null`; inserts never
+shift a page. `page_size` is 1 to 500 (default 50); more is a 400, not silently
+clamped. `?ordering=` accepts the fields listed for each resource (prefix `-` to
+reverse); ties are always broken by `id`, so paging is stable.
+
+## Time and money
+Every date-time is UTC, written with `Z`. `updated_since` and `since` need an
+offset (`Z` or `+05:00`); one without is a 400 (`naive_datetime`). Money is a
+decimal string with its `currency`, in the stats views too (`USD`).
 
 ## Incremental sync
 1. Remember when you start a sync (server time, e.g. the `Date` header).
@@ -60,14 +73,21 @@ by `id`, so paging is stable.
 Every list accepts `?format=csv` (or `Accept: text/csv`) with the same filters and
 ordering, and streams all matching rows as one flat table (no pagination). Lists
 become `; `-separated cells; loose dates become a date and a precision column.
+A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is written
+with a leading `'` (spreadsheets show it as text). `bom=1` starts the file with a
+UTF-8 byte-order mark, for Excel.
 
-## Caching
+## Caching and writes
 Lists and details carry `ETag` and `Last-Modified`. Send `If-None-Match` with the
 ETag you hold: if nothing you can see has changed, the answer is an empty **304**.
+A `POST`, `PUT` or `PATCH` answer carries the record's new `ETag`; send it as
+`If-Match` on the next write: if the record changed since, that write is a **412**.
 
 ## Rate limit
-Each token may make `API_THROTTLE_RATE` requests (600 a minute by default); past
-that the answer is **429** with a `Retry-After` header giving the seconds to wait.
+Each token may make `API_THROTTLE_RATE` requests (600 a minute by default, in
+fixed windows). Every answer says how many are left: `X-RateLimit-Limit`,
+`X-RateLimit-Remaining`, `X-RateLimit-Reset` (seconds until the window ends).
+Past the budget the answer is **429** with a `Retry-After` header.
 
 ## Dates
 Many dates are known only to the month or year. They read as
@@ -88,15 +108,18 @@ ERROR_SCHEMA = {
     "properties": {
         "error": {
             "type": "object",
-            "required": ["status", "code", "message", "fields"],
+            "required": ["status", "code", "message", "fields", "codes"],
             "properties": {
                 "status": {"type": "integer", "example": 400},
                 "code": {
                     "type": "string",
-                    "description": "invalid, not_authenticated, invalid_token, token_expired, "
-                    "token_revoked, permission_denied, not_found, page_not_found, "
-                    "method_not_allowed, not_acceptable, conflict, throttled, …",
-                    "example": "invalid",
+                    "description": "A validation error's first code (required, invalid_choice, "
+                    "naive_datetime, unknown_parameter, invalid_cursor, …), else the kind: "
+                    "not_authenticated, invalid_token, token_expired, token_revoked, "
+                    "permission_denied, not_found, method_not_allowed, not_acceptable, "
+                    "conflict, precondition_failed, request_too_large, throttled, "
+                    "server_error, …",
+                    "example": "invalid_choice",
                 },
                 "message": {"type": "string", "description": "A sentence for a person."},
                 "fields": {
@@ -104,6 +127,11 @@ ERROR_SCHEMA = {
                     "additionalProperties": True,
                     "description": "Messages per parameter or body field (nested for "
                     "nested fields); empty when not about one field.",
+                },
+                "codes": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "The codes of ``fields``' messages, by the same names.",
                 },
                 "retry_after": {
                     "type": "integer",
@@ -117,7 +145,7 @@ ERROR_SCHEMA = {
 ERROR_EXAMPLES = {
     "400": (
         "Invalid input",
-        "invalid",
+        "invalid_page_size",
         "page_size: page_size must be a whole number from 1 to 500.",
     ),
     "401": ("Not authenticated", "invalid_token", "Invalid API token."),
@@ -135,6 +163,20 @@ ERROR_EXAMPLES = {
     ),
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": {
+        "schema": {"type": "integer"},
+        "description": "Requests allowed per window.",
+    },
+    "X-RateLimit-Remaining": {
+        "schema": {"type": "integer"},
+        "description": "Requests left in this window.",
+    },
+    "X-RateLimit-Reset": {
+        "schema": {"type": "integer"},
+        "description": "Seconds until the window ends.",
+    },
+}
 
 
 class PortalAutoSchema(AutoSchema):
@@ -179,11 +221,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-# YYYY, YYYY-MM or YYYY-MM-DD with a year from 0001 and a real month and day number.
-LOOSE_DATE_PATTERN = (
-    r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
-    r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
-)
 LOOSE_DATE = {
     "type": "object",
     "description": "A date known to the day, month or year; `date` is the period's first day.",
@@ -231,11 +268,34 @@ def _error_response(status: str) -> dict:
             "application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"},
                 "example": {
-                    "error": {"status": int(status), "code": code, "message": message, "fields": {}}
+                    "error": {
+                        "status": int(status),
+                        "code": code,
+                        "message": message,
+                        "fields": {},
+                        "codes": {},
+                    }
                 },
             }
         },
     }
+
+
+def any_of_for_one_of(node) -> None:
+    """Every ``oneOf`` as ``anyOf``, in place.
+
+    ``oneOf`` claims exactly one alternative matches, which the generated ones do
+    not keep: an empty URL is both ``maxLength: 0`` and, to a validator that does
+    not check formats, a ``uri``; a value valid either way must not fail.
+    """
+    if isinstance(node, dict):
+        if "oneOf" in node:
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            any_of_for_one_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            any_of_for_one_of(value)
 
 
 def document_errors_and_caching(result, generator, request, public):
@@ -245,6 +305,7 @@ def document_errors_and_caching(result, generator, request, public):
     (lists and details; not history, not the stats views).
     """
     result["info"]["description"] = GUIDE.strip()
+    any_of_for_one_of(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
@@ -263,6 +324,15 @@ def document_errors_and_caching(result, generator, request, public):
                     }
                 },
             )
+            for answer in responses.values():
+                answer.setdefault("headers", {}).update(copy.deepcopy(RATE_LIMIT_HEADERS))
+            if method in ("post", "put", "patch"):
+                for status in ("200", "201"):
+                    if status in responses:
+                        responses[status]["headers"]["ETag"] = {
+                            "schema": {"type": "string"},
+                            "description": "The record's new ETag: send it as If-Match.",
+                        }
             conditional = any(
                 parameter.get("name") == "If-None-Match"
                 for parameter in operation.get("parameters", [])

@@ -13,12 +13,12 @@ from deals import services
 from minerals_portal.common.validators import NUL_MESSAGE
 
 from .caching import ConditionalGetMixin
-from .pagination import FeedCursorPagination, PagePagination
+from .pagination import FeedCursorPagination
 from .permissions import can_see_drafts
-from .renderers import CSVRenderer, csv_lines
+from .renderers import CSVRenderer, csv_lines, with_bom
 
 CSV_CHUNK = 500
-COMMON_LIST_PARAMS = {"ordering", "format", "page_size"}
+COMMON_LIST_PARAMS = {"ordering", "format", "page_size", "cursor", "bom"}
 
 
 class PortalViewSetMixin(ConditionalGetMixin):
@@ -67,13 +67,14 @@ class PortalViewSetMixin(ConditionalGetMixin):
         super().initial(request, *args, **kwargs)
         if self.unrenderable_format is not None:
             raise self.unrenderable_format
+        if getattr(self, request.method.lower(), None) is None:
+            return  # a method this URL does not have: the 405 comes next, not a 400
         self.check_query_params(request)
 
     def allowed_query_params(self) -> set[str]:
         if self.action != "list":
             return {"format"}
         allowed = set(COMMON_LIST_PARAMS)
-        allowed |= {"cursor"} if self.paginator_is_cursor else {"page"}
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             allowed |= set(filterset_class.base_filters)
@@ -84,7 +85,8 @@ class PortalViewSetMixin(ConditionalGetMixin):
         with_nul = sorted(k for k, values in params.lists() if "\x00" in k + "".join(values))
         if with_nul:
             raise ValidationError(
-                {name.replace("\x00", "\\0"): [str(NUL_MESSAGE)] for name in with_nul}
+                {name.replace("\x00", "\\0"): [str(NUL_MESSAGE)] for name in with_nul},
+                code="null_characters_not_allowed",
             )
         allowed = self.allowed_query_params()
         unknown = sorted(set(params) - allowed)
@@ -93,14 +95,11 @@ class PortalViewSetMixin(ConditionalGetMixin):
                 {
                     name: [f"Unknown query parameter; allowed: {', '.join(sorted(allowed))}."]
                     for name in unknown
-                }
+                },
+                code="unknown_parameter",
             )
 
     # --- policies per action ---------------------------------------------
-    @property
-    def paginator_is_cursor(self) -> bool:
-        return issubclass(self.pagination_class, FeedCursorPagination)
-
     def get_renderers(self):
         renderers = super().get_renderers()
         if self.action == "list":
@@ -145,7 +144,8 @@ class PortalViewSetMixin(ConditionalGetMixin):
                 yield from serializer_class(chunk, many=True, context=context).data
 
         response = StreamingHttpResponse(
-            csv_lines(self.csv_columns, items()), content_type="text/csv; charset=utf-8"
+            with_bom(self.request, csv_lines(self.csv_columns, items())),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
@@ -160,7 +160,7 @@ class WriteMixin:
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             instance = serializer.save()
-        return Response(self.detail_data(instance), status=201)
+        return self.written_response(instance, status=201)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -168,7 +168,7 @@ class WriteMixin:
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             instance = serializer.save()
-        return Response(self.detail_data(instance))
+        return self.written_response(instance)
 
     def destroy(self, request, *args, **kwargs):
         services.delete(request.user, self.get_object())
@@ -176,8 +176,18 @@ class WriteMixin:
 
     def detail_data(self, instance):
         """The detail form of a freshly written record, fetched as a reader would see it."""
-        fresh = self.get_queryset().get(pk=instance.pk)
+        return self._detail(self.get_queryset().get(pk=instance.pk))
+
+    def _detail(self, fresh):
         return self.detail_serializer_class(fresh, context=self.get_serializer_context()).data
+
+    def written_response(self, instance, status=200):
+        """The detail form, with the ``ETag`` a ``GET`` of the record now answers: send it
+        back in ``If-Match`` (optimistic locking) or ``If-None-Match``."""
+        fresh = self.get_queryset().get(pk=instance.pk)
+        response = Response(self._detail(fresh), status=status)
+        response["ETag"] = self.detail_etag(fresh)
+        return response
 
 
 class DetailMixin:
@@ -193,18 +203,16 @@ class DetailMixin:
 
 
 class ReadOnlyResource(DetailMixin, PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    pagination_class = PagePagination
-
-
-class ReadOnlyFeed(DetailMixin, PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = FeedCursorPagination
 
 
 class WritableResource(WriteMixin, DetailMixin, PortalViewSetMixin, viewsets.ModelViewSet):
-    pagination_class = PagePagination
-
-
-class WritableFeed(WriteMixin, DetailMixin, PortalViewSetMixin, viewsets.ModelViewSet):
-    """A cursor-paginated resource that editors may also write."""
+    """A resource that editors may also write."""
 
     pagination_class = FeedCursorPagination
+
+
+# Every list pages the same way (cursors and Link headers); the names say what a
+# resource is to a partner: a reference list or a growing feed.
+ReadOnlyFeed = ReadOnlyResource
+WritableFeed = WritableResource

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from deals.models import Citation, Event, ExchangeRate, Ownership
 from deposits.models import Commodity, DepositCommodity, Region
+from minerals_portal.api.throttling import local_windows
 from minerals_portal.api.tokens import issue_token
 from tests import factories as f
 
@@ -21,8 +22,10 @@ _users = itertools.count(1)
 @pytest.fixture(autouse=True)
 def fresh_throttle_counts():
     cache.clear()
+    local_windows.clear()
     yield
     cache.clear()
+    local_windows.clear()
 
 
 def make_user(role=None, **kwargs):

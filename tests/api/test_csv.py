@@ -190,7 +190,7 @@ def test_csv_is_not_paginated(db, partner_client):
 
 def test_errors_stay_json_when_csv_was_asked_for(world, partner_client):
     response = partner_client.get("/api/v1/agreements/", {"format": "csv", "kind": "nope"})
-    assert_error(response, 400, "invalid")
+    assert_error(response, 400, "invalid_choice")
     response = partner_client.get("/api/v1/agreements/", {"kind": "nope"}, HTTP_ACCEPT="text/csv")
     assert_error(response, 400)
 

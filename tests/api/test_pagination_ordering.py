@@ -1,4 +1,4 @@
-"""Stable ordering, page numbers for reference lists, cursors for feeds, strict page sizes."""
+"""Stable ordering, cursors and Link headers on every list, strict page sizes."""
 
 import base64
 import datetime as dt
@@ -19,28 +19,74 @@ def many_companies(db):
     return [f.company(f"Company {i:02d}") for i in range(7)]
 
 
-def test_page_numbers_with_page_size(many_companies, partner_client):
-    first = partner_client.get("/api/v1/companies/", {"page_size": 3}).json()
-    assert first["count"] == 7 and first["previous"] is None
-    assert [c["name"] for c in first["results"]] == ["Company 00", "Company 01", "Company 02"]
-    third = partner_client.get(first["next"].replace("page=2", "page=3")).json()
-    assert [c["name"] for c in third["results"]] == ["Company 06"] and third["next"] is None
-    last = partner_client.get("/api/v1/companies/", {"page_size": 3, "page": "last"}).json()
-    assert last["results"] == third["results"]
+def link_header(response) -> dict[str, str]:
+    """``Link: <url>; rel="next", <url>; rel="prev"`` as {rel: url}."""
+    links = {}
+    for part in filter(None, response.get("Link", "").split(", ")):
+        url, rel = part.split("; ")
+        links[rel.removeprefix('rel="').rstrip('"')] = url.strip("<>")
+    return links
 
 
-def test_a_page_past_the_end_is_a_404(many_companies, partner_client):
-    response = partner_client.get("/api/v1/companies/", {"page_size": 3, "page": 4})
-    error = assert_error(response, 404, "page_not_found")
-    assert "3 page(s)" in error["message"]
-    huge = partner_client.get("/api/v1/companies/", {"page": "9" * 30})
-    assert_error(huge, 404)
+LIST_RESOURCES = [
+    "deposits",
+    "commodities",
+    "companies",
+    "deals",
+    "agreements",
+    "parties",
+    "amounts",
+    "events",
+    "sources",
+]
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5"])
-def test_a_malformed_page_is_a_400(many_companies, partner_client, page):
+@pytest.mark.parametrize("resource", LIST_RESOURCES)
+def test_every_list_pages_by_cursor_with_link_headers(world, editor_client, resource):
+    everything = results(editor_client.get(f"/api/v1/{resource}/", {"page_size": 500}))
+    assert len(everything) >= 2, resource
+    seen, url, previous = [], f"/api/v1/{resource}/?page_size=1", None
+    while url:
+        response = editor_client.get(url)
+        body = response.json()
+        assert set(body) == {"next", "previous", "results"}  # no page numbers, no count
+        links = link_header(response)
+        assert links.get("next") == body["next"] and links.get("prev") == body["previous"]
+        if seen:
+            assert body["previous"]  # back from any page but the first
+        previous = body
+        seen += body["results"]
+        url = body["next"]
+    assert seen == everything and previous["next"] is None
+    back = editor_client.get(previous["previous"]).json()["results"]
+    assert back == everything[-2:-1]
+
+
+def test_cursor_pages_in_name_order_keep_their_order(many_companies, partner_client):
+    first = partner_client.get("/api/v1/companies/", {"page_size": 3})
+    names = [c["name"] for c in first.json()["results"]]
+    assert names == ["Company 00", "Company 01", "Company 02"]
+    assert first.json()["previous"] is None and "prev" not in link_header(first)
+    second = partner_client.get(link_header(first)["next"]).json()
+    assert [c["name"] for c in second["results"]] == ["Company 03", "Company 04", "Company 05"]
+
+
+@pytest.mark.parametrize("page", ["0", "2", "last"])
+def test_page_numbers_are_gone_and_refused(many_companies, partner_client, page):
     error = assert_error(partner_client.get("/api/v1/companies/", {"page": page}), 400)
-    assert list(error["fields"]) == ["page"]
+    assert error["code"] == "unknown_parameter" and list(error["fields"]) == ["page"]
+
+
+def test_parties_without_a_stake_page_by_stake(world, editor_client):
+    f.party(world.agreement, f.company("Stakeless"), role="financier", stake=None)
+    everything = results(editor_client.get("/api/v1/parties/", {"ordering": "stake"}))
+    assert any(p["stake"] is None for p in everything)
+    seen, url = [], "/api/v1/parties/?ordering=stake&page_size=1"
+    while url:
+        body = editor_client.get(url).json()
+        seen += body["results"]
+        url = body["next"]
+    assert seen == everything
 
 
 @pytest.mark.parametrize("resource", ["companies", "agreements"])

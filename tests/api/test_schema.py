@@ -70,7 +70,7 @@ def test_filters_pagination_and_formats_are_documented(schema):
     amounts = parameters(schema, "/api/v1/amounts/")
     assert {"usd_min", "usd_max", "as_of_after", "currency"} <= set(amounts)
     companies = parameters(schema, "/api/v1/companies/")
-    assert {"page", "page_size", "subsidiaries_of"} <= set(companies)
+    assert {"cursor", "page_size", "subsidiaries_of"} <= set(companies)
     assert "500" in companies["page_size"]["description"]
     assert {"since", "resource"} <= set(parameters(schema, "/api/v1/tombstones/"))
 
@@ -158,3 +158,41 @@ def test_documented_write_examples_are_accepted_as_written(db):
 def test_examples_appear_in_the_schema(schema):
     post = schema["paths"]["/api/v1/agreements/"]["post"]
     assert post["requestBody"]["content"]["application/json"]["examples"]
+
+
+def test_pagination_is_documented_as_served(schema):
+    pages = {
+        name: body
+        for name, body in schema["components"]["schemas"].items()
+        if name.startswith("Paginated")
+    }
+    assert "PaginatedHistoryEntryList" in pages and "PaginatedCompanyListList" in pages
+    for name, body in pages.items():
+        assert set(body["properties"]) == {"next", "previous", "results"}, name
+    for path in ("/api/v1/companies/", "/api/v1/agreements/{slug}/history/"):
+        names = set(parameters(schema, path))
+        assert {"cursor", "page_size"} <= names and "page" not in names, path
+        ok = schema["paths"][path]["get"]["responses"]["200"]
+        assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(
+            ok["headers"]
+        )
+
+
+def test_stats_rows_are_typed_with_money_as_decimal_strings(schema):
+    row = schema["components"]["schemas"]["CommittedByCommodityRow"]
+    assert row["properties"]["committed_usd"]["type"] == "string"
+    assert row["properties"]["committed_usd"]["format"] == "decimal"
+    assert row["properties"]["currency"]["type"] == "string"
+    assert "commodity" in row["properties"] and "committed_usd" in row["required"]
+
+
+def test_alternatives_are_any_of_never_one_of(schema):
+    text = yaml.safe_dump(schema)
+    assert "oneOf" not in text
+    url = schema["components"]["schemas"]["SourceList"]["properties"]["url"]
+    assert len(url["anyOf"]) == 2  # an empty URL satisfies both: oneOf would refuse it
+
+
+def test_write_answers_document_their_etag(schema):
+    patch = schema["paths"]["/api/v1/agreements/{slug}/"]["patch"]["responses"]["200"]
+    assert "ETag" in patch["headers"]

@@ -30,7 +30,7 @@ def flat(item: dict) -> dict:
 
 
 def same(csv_row: dict, json_row: dict) -> bool:
-    """Numbers equal as numbers (JSON writes 1100000000.0, CSV the stored 1100000000.00)."""
+    """Cells equal their JSON values' text (money is a decimal string in both)."""
     assert csv_row.keys() == json_row.keys()
     for key, value in json_row.items():
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -62,3 +62,15 @@ def test_committed_by_commodity_reads_as_a_spreadsheet_would(client, seeded):
     tungsten = next(row for row in rows if row["commodity_slug"] == "tungsten")
     assert tungsten["commodity_name"] == "Tungsten" and tungsten["commodity_name_ru"] == "Вольфрам"
     assert tungsten["committed_usd"] == "1100000000.00"
+
+
+@pytest.mark.parametrize("stat", STATS)
+def test_money_is_decimal_strings_in_usd_and_times_are_utc(client, seeded, stat):
+    refresh_now()
+    body = client.get(f"/api/v1/stats/{stat}/").json()
+    assert body["refreshed_at"].endswith("Z")
+    for row in body["results"]:
+        assert row["currency"] == "USD" and row["computed_at"].endswith("Z")
+        money = {key: value for key, value in row.items() if key.endswith("_usd")}
+        assert money and all(isinstance(value, str) for value in money.values()), row
+        assert all(Decimal(value) >= 0 and "." in value for value in money.values())

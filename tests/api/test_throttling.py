@@ -79,3 +79,77 @@ def test_anonymous_budget_cannot_be_escaped_by_rotating_x_forwarded_for(settings
         for i in range(4)
     ]
     assert answers == [200, 200, 429, 429]
+
+
+# --- headers, atomic counting, a cache outage ------------------------------------------
+
+RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def test_every_answer_says_what_is_left_of_the_budget(settings, world, partner):
+    settings.API_THROTTLE_RATE = "5/min"
+    client = token_client(partner)
+    answers = [
+        client.get("/api/v1/deals/"),
+        client.get("/api/v1/agreements/", {"kind": "nope"}),  # a 400
+        client.get("/api/v1/nowhere/"),  # the catch-all 404
+        client.get(STATS),
+        client.get("/api/v1/schema/"),
+    ]
+    assert [a.status_code for a in answers] == [200, 400, 404, 200, 200]
+    assert [a["X-RateLimit-Remaining"] for a in answers] == ["4", "3", "2", "1", "0"]
+    for answer in answers:
+        assert answer["X-RateLimit-Limit"] == "5" and 1 <= int(answer["X-RateLimit-Reset"]) <= 60
+    refused = client.get("/api/v1/deals/")
+    assert refused.status_code == 429 and refused["X-RateLimit-Remaining"] == "0"
+    assert int(refused["Retry-After"]) <= int(refused["X-RateLimit-Reset"]) + 1
+
+
+def burst(requests: int, threads: int, ident: str = "192.0.2.50") -> int:
+    """How many of ``requests`` anonymous requests from one address, made ``threads`` at a
+    time, the throttle lets through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from minerals_portal.api.throttling import TokenRateThrottle
+
+    def one(_):
+        request = Request(APIRequestFactory().get(STATS, REMOTE_ADDR=ident))
+        request.user, request.auth = AnonymousUser(), None
+        return TokenRateThrottle().allow_request(request, None)
+
+    with ThreadPoolExecutor(threads) as pool:
+        return sum(pool.map(one, range(requests)))
+
+
+@pytest.mark.integration
+def test_a_burst_at_32_concurrent_never_exceeds_the_budget(settings, redis_cache):
+    settings.API_THROTTLE_RATE = "600/min"
+    assert burst(3000, 32) == 600
+    assert burst(50, 8, ident="192.0.2.51") == 50  # another client has its own budget
+
+
+def test_the_in_process_limiter_is_atomic_too(settings):
+    settings.API_THROTTLE_RATE = "600/min"
+    assert burst(3000, 32) == 600
+
+
+@pytest.mark.integration
+def test_a_cache_outage_keeps_the_limit_in_process(settings, world, partner):
+    from minerals_portal.ops.private import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "minerals_portal.common.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.API_THROTTLE_RATE = "2/min"
+    client = token_client(partner)
+    answers = [client.get("/api/v1/deals/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [a["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]

@@ -95,8 +95,10 @@ def test_history_in_the_api_is_paginated_and_for_staff(world, publisher, analyst
         f"/api/v1/agreements/{world.agreement.slug}/", {"venue": "Astana"}, format="json"
     )
     url = f"/api/v1/agreements/{world.agreement.slug}/history/?page_size=1"
-    body = token_client(analyst).get(url).json()
-    assert body["count"] >= 3 and body["next"]
+    response = token_client(analyst).get(url)
+    body = response.json()
+    assert "count" not in body and body["next"] and body["previous"] is None
+    assert response["Link"] == f'<{body["next"]}>; rel="next"'  # the lists' convention
     [entry] = body["results"]
     assert entry["action"] == "changed" and entry["path"] == "api"
     assert entry["changes"] == [
@@ -109,7 +111,18 @@ def test_history_in_the_api_is_paginated_and_for_staff(world, publisher, analyst
             "after_display": "Astana",
         }
     ]
-    assert entry["id"].startswith("agreement-")
+    assert entry["id"].startswith("agreement-") and entry["at"].endswith("Z")
+    history_url = f"/api/v1/agreements/{world.agreement.slug}/history/"
+    everything = token_client(analyst).get(history_url).json()["results"]
+    walked, url = [], url
+    while url:
+        page = token_client(analyst).get(url).json()
+        walked += page["results"]
+        last, url = page, page["next"]
+    assert walked == everything and len(walked) >= 3
+    assert token_client(analyst).get(last["previous"]).json()["results"] == everything[-2:-1]
+    refused = token_client(analyst).get(history_url, {"cursor": "bm9wZQ"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_cursor"
     for resource, slug in [("deals", world.deal.slug), ("amounts", world.amount.slug),
                            ("events", world.event.slug), ("parties", world.party.pk)]:  # fmt: skip
         assert token_client(analyst).get(f"/api/v1/{resource}/{slug}/history/").status_code == 200

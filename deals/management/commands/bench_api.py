@@ -30,7 +30,6 @@ is cleared before each request, so the list and detail are uncached server time.
 """
 
 import base64
-import csv
 import gc
 import hashlib
 import statistics
@@ -56,6 +55,7 @@ from deals.api.rows import loose_date
 from deals.api.serializers import AgreementListSerializer
 from deals.api.views import AgreementViewSet
 from deals.representations.agreement import AgreementRepresentation
+from minerals_portal.api.renderers import csv_writer
 from minerals_portal.api.tokens import issue_token
 
 LIST_URL = "/api/v1/agreements/?page_size=100"
@@ -146,11 +146,6 @@ def _status_bytes(field: str) -> int:
 class _NoDigest:
     def update(self, data):
         pass
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 class Command(BaseCommand):
@@ -318,7 +313,7 @@ class Command(BaseCommand):
     def csv_floor(self, check: bool = False):
         """The CSV rows (with ``check``, also the body's SHA-256)."""
         zone = self.zone
-        writer = csv.writer(_Echo(), lineterminator="\r\n")
+        writer = csv_writer()
         rows, digest = 0, hashlib.sha256() if check else _NoDigest()
         flag = {True: "true", False: "false", None: ""}
         with self.floor_db.transaction(), self.floor_db.cursor(name="csv_floor") as cursor:
