@@ -1,5 +1,6 @@
 """The deals app's resources on the ``/api/v1/`` router."""
 
+from ..webhooks.api import WebhookEndpointViewSet
 from . import changes, stats, views
 
 
@@ -13,4 +14,5 @@ def register(router):
     router.register("sources", views.SourceViewSet, basename="source")
     router.register("tombstones", views.TombstoneViewSet, basename="tombstone")
     router.register("changes", changes.ChangeFeedViewSet, basename="change")
+    router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
     stats.register(router)
