@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
         "DepositKindEnum": "deposits.models.Deposit.Kind",
         "PartyRoleEnum": "deals.models.AgreementParty.Role",
         "DepositCommodityRoleEnum": "deposits.models.DepositCommodity.Role",
+        "ChangeEventEnum": "deals.models.feed.ChangeEvent",
+        "DeliveryStatusEnum": "deals.webhooks.models.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,6 +1,9 @@
 """``GET /api/v1/changes/?after=<position>``: everything partners may see change, in order."""
 
+import orjson
 from django.conf import settings
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -61,22 +64,32 @@ def read_after(params) -> int:
     return int(raw)
 
 
+ENTRY_FIELDS = {"position": "position", "resource": "resource", "id": "object_id"}
+ENTRY_FIELDS |= {"slug": "slug", "event": "event", "at": "at"}
+
+
 def entry(change: Change) -> dict:
-    return {
-        "position": change.position,
-        "resource": change.resource,
-        "id": change.object_id,
-        "slug": change.slug,
-        "event": change.event,
-        "at": change.at,
-        "data": change.data,
-    }
+    """A feed entry as the API shows it (``data`` decoded)."""
+    item = {name: getattr(change, field) for name, field in ENTRY_FIELDS.items()}
+    return {**item, "data": change.data}
 
 
-def feed_page(after: int, size: int) -> list[Change]:
-    """Sequence what finished transactions wrote, then the entries after ``after``."""
+def feed_page(after: int, size: int) -> list[dict]:
+    """Sequence what committed transactions wrote, then the entries after ``after``.
+
+    ``data`` is read as the database's JSON text and decoded by orjson (several
+    times faster than the JSON field's own decoding, on the bulk of a page).
+    """
     sequence()
-    return list(Change.objects.filter(position__gt=after).order_by("position")[:size])
+    rows = (
+        Change.objects.filter(position__gt=after)
+        .order_by("position")
+        .values_list(*ENTRY_FIELDS.values(), Cast("data", TextField()))[:size]
+    )
+    return [
+        {**dict(zip(ENTRY_FIELDS, row[:-1], strict=True)), "data": orjson.loads(row[-1] or "null")}
+        for row in rows
+    ]
 
 
 class ChangeFeedViewSet(viewsets.GenericViewSet):
@@ -101,9 +114,7 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
             raise ValidationError({name: [message] for name in unknown})
         after = read_after(request.query_params)
         size = PageSize().get_page_size(request) if "page_size" in request.query_params else None
-        changes = feed_page(after, size or settings.API_PAGE_SIZE)
-        last = changes[-1].position if changes else after
+        entries = feed_page(after, size or settings.API_PAGE_SIZE)
+        last = entries[-1]["position"] if entries else after
         next_url = replace_query_param(request.build_absolute_uri(), "after", last)
-        return Response(
-            {"results": [entry(c) for c in changes], "last_position": last, "next": next_url}
-        )
+        return Response({"results": entries, "last_position": last, "next": next_url})

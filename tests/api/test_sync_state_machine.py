@@ -183,8 +183,9 @@ class PartnerSync(RuleBasedStateMachine):
         params.pop("cursor_factory", None)
         self.held = psycopg.connect(**params)
         self.held.execute("SET lock_timeout = '5s'")
+        self.held_name = f"Held Back Metals {next(_n)}"
         changed = self.held.execute(
-            "UPDATE deals_company SET name = 'Held Back Metals' WHERE id = %s", [company.pk]
+            "UPDATE deals_company SET name = %s WHERE id = %s", [self.held_name, company.pk]
         ).rowcount
         self.held_company = company.pk if changed else None
 
@@ -204,7 +205,7 @@ class PartnerSync(RuleBasedStateMachine):
         if self.held is None:
             assert self.mirror == listed(self.client)
         else:
-            assert "Held Back Metals" not in str(self.mirror)
+            assert self.held_name not in str(self.mirror)
 
     @invariant()
     def positions_only_grow(self):
