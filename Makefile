@@ -102,6 +102,7 @@ bench: install services
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_views --sizes $(BENCH_SIZES)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_pages
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_api
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_feed
 
 # The production stack as processes (proxy, gunicorn, two Celery workers, beat) on the
 # scale-out topology, all private: a PostgreSQL primary behind PgBouncer (transaction

@@ -225,3 +225,4 @@ class ExchangeRateAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 from . import admin_tokens  # noqa: E402, F401  (ApiToken admin)
+from .webhooks import admin as webhooks_admin  # noqa: E402, F401  (webhook endpoints, deliveries)

@@ -73,3 +73,6 @@ def catch_up_when_a_worker_starts(**kwargs) -> None:
             enqueue_refresh(countdown=0)
     except Exception as exc:  # never keep a worker from starting
         log.warning("Could not check for a pending refresh at worker start: %s", exc)
+
+
+from .webhooks.tasks import deliver_endpoint, dispatch_webhooks  # noqa: E402, F401  (registers them)

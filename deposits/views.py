@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
 from deals.models import Deal, Event
+from deals.renamed import follows_renamed
 from deals.views.listing import filtered_list
 from deals.visibility import shows_drafts, visible
 
@@ -18,6 +19,7 @@ def deposit_list(request):
     )
 
 
+@follows_renamed(Deposit)
 def deposit_detail(request, slug):
     deposit = get_object_or_404(
         Deposit.objects.prefetch_related(

@@ -267,11 +267,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "catch-up-derived-views": {"task": "deals.tasks.catch_up_refresh", "schedule": 30.0},
+    "dispatch-webhooks": {
+        "task": "deals.webhooks.tasks.dispatch_webhooks",
+        "schedule": float(os.environ.get("WEBHOOK_DISPATCH_SECONDS", "10")),
+    },
     "full-refresh-derived-views": {
         "task": "deals.tasks.refresh_derived_views",
         "schedule": float(os.environ.get("DERIVED_VIEWS_FULL_REFRESH_SECONDS", "3600")),
     },
 }
+# Webhooks: the first retry waits up to WEBHOOK_RETRY_BASE_SECONDS, each next one up to
+# twice as long (random within that: jitter), never more than WEBHOOK_RETRY_MAX_SECONDS;
+# an endpoint failing WEBHOOK_MAX_FAILURES attempts in a row is disabled.
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "10"))
+WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "3600"))
+WEBHOOK_MAX_FAILURES = int(os.environ.get("WEBHOOK_MAX_FAILURES", "15"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Writes within this many seconds share one refresh.
 DERIVED_VIEWS_DEBOUNCE_SECONDS = float(os.environ.get("DERIVED_VIEWS_DEBOUNCE_SECONDS", "2"))
 # …and refreshes under a steady stream of writes start at most this often.
@@ -342,6 +353,8 @@ SPECTACULAR_SETTINGS = {
         "DepositKindEnum": "deposits.models.Deposit.Kind",
         "PartyRoleEnum": "deals.models.AgreementParty.Role",
         "DepositCommodityRoleEnum": "deposits.models.DepositCommodity.Role",
+        "ChangeEventEnum": "deals.models.feed.ChangeEvent",
+        "DeliveryStatusEnum": "deals.webhooks.models.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

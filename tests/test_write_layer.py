@@ -48,6 +48,12 @@ NOT_DOMAIN = {
     "RefreshState": "derived-view scheduling state",
     "ViewRefresh": "derived-view scheduling state",
     "User": "accounts (django.contrib.auth)",
+    "WebhookEndpoint": "partners' webhook settings (deals.services.webhooks), not data about deals",
+    "WebhookDelivery": "the webhook delivery log, not data about deals",
+    "ChangeNote": "change-feed bookkeeping written by database triggers",
+    "Change": "the change feed, written by its sequencer (deals.services.changes)",
+    "FeedState": "change-feed bookkeeping written by its sequencer",
+    "SlugHistory": "old slugs, written by deals.services.slugs",
 }
 # Receivers of .save()/.delete() that are not domain records, and why.
 SAFE_RECEIVERS = {

@@ -68,7 +68,7 @@ class CompanyRole(serializers.ModelSerializer):
 class CompanyListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
-        fields = [*NAMES, "kind", "country", "updated_at"]
+        fields = ["id", *NAMES, "kind", "country", "updated_at"]
 
 
 class CompanyDetailSerializer(CompanyListSerializer):
@@ -100,7 +100,15 @@ class DealListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deal
-        fields = [*NAMES, "host_country", "publication", "deposits", "commodities", "updated_at"]
+        fields = [
+            "id",
+            *NAMES,
+            "host_country",
+            "publication",
+            "deposits",
+            "commodities",
+            "updated_at",
+        ]
 
 
 class DealDetailSerializer(DealListSerializer):
@@ -157,6 +165,7 @@ class AmountListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Amount
         fields = [
+            "id",
             "slug",
             "deal",
             "agreement",
@@ -206,6 +215,7 @@ class EventListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
         fields = [
+            "id",
             "slug",
             "title",
             "kind",
@@ -236,7 +246,16 @@ class EventDetailSerializer(EventListSerializer):
 class SourceListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["slug", "publisher", "title", "url", "language", "published", "updated_at"]
+        fields = [
+            "id",
+            "slug",
+            "publisher",
+            "title",
+            "url",
+            "language",
+            "published",
+            "updated_at",
+        ]
 
 
 class SourceDetailSerializer(SourceListSerializer):

@@ -1,6 +1,7 @@
 """The deals app's resources on the ``/api/v1/`` router."""
 
-from . import stats, views
+from ..webhooks.api import WebhookEndpointViewSet
+from . import changes, stats, views
 
 
 def register(router):
@@ -12,4 +13,6 @@ def register(router):
     router.register("events", views.EventViewSet, basename="event")
     router.register("sources", views.SourceViewSet, basename="source")
     router.register("tombstones", views.TombstoneViewSet, basename="tombstone")
+    router.register("changes", changes.ChangeFeedViewSet, basename="change")
+    router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
     stats.register(router)

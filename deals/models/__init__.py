@@ -46,3 +46,10 @@ __all__ = [
     "Tombstone",
     "ViewRefresh",
 ]
+
+from .feed import Change, ChangeEvent, ChangeNote, FeedState, SlugHistory  # noqa: E402
+
+__all__ += ["Change", "ChangeEvent", "ChangeNote", "FeedState", "SlugHistory"]
+from ..webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
+
+__all__ += ["WebhookDelivery", "WebhookEndpoint"]

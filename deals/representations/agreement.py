@@ -58,6 +58,7 @@ class AgreementRepresentation(Representation):
     model = Agreement
     serializer_names = ("AgreementListSerializer", "AgreementDetailSerializer")
     fields = (
+        Attr("id", write=False, import_as=None),
         Attr(
             "slug",
             import_as="agreement_slug",

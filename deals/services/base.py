@@ -23,7 +23,7 @@ from ..models.publication import Publishable
 from . import rights
 from .lookalikes import check_lookalikes
 from .refusals import database_refusals
-from .slugs import fill_slug
+from .slugs import fill_slug, remember_old_slug
 from .stakes import check_stake_totals
 
 UNCITED = (
@@ -153,6 +153,7 @@ def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exc
         # database once per constraint, in a savepoint each.
         record.full_clean(exclude=list(exclude), validate_constraints=False)
         record.save()
+        remember_old_slug(record)
         for name, objects in (m2m or {}).items():
             getattr(record, name).set(objects)
         if moving and record.publication == Publication.PUBLISHED:

@@ -1,8 +1,12 @@
-"""Slugs for new records: made from what the record says, numbered when taken."""
+"""Slugs: made for new records from what they say (numbered when taken); a slug a
+record leaves behind is kept in ``SlugHistory`` so its old URLs redirect."""
 
 import re
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.text import slugify
+
+from ..models import SlugHistory
 
 SLUG_MAX = 80
 
@@ -49,3 +53,21 @@ def fill_slug(record) -> None:
     text = slug_text(record)
     if text is not None:
         record.slug = unique_slug(type(record), text, record._meta.model_name)
+
+
+def remember_old_slug(record) -> None:
+    """After ``record`` was saved: keep the slug it had when loaded, if it changed.
+
+    One query, only when the slug changed. A slug left by another record of the
+    same model before is taken over (it no longer names that record).
+    """
+    old = getattr(record, "_loaded_slug", None)
+    new = getattr(record, "slug", None)
+    if not old or old == new:
+        return
+    SlugHistory.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(record),
+        slug=old,
+        defaults={"object_id": record.pk},
+    )
+    record._loaded_slug = new

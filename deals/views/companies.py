@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from deals.citations import gather
 from deals.filtersets import CompanyFilterSet
 from deals.models import AgreementParty, CommittedByCompany, Company, Ownership, ViewRefresh
+from deals.renamed import follows_renamed
 from deals.visibility import shows_drafts, visible
 
 from .listing import filtered_list
@@ -33,6 +34,7 @@ def _links_in(tree):
         yield from _links_in(below)
 
 
+@follows_renamed(Company)
 def company_detail(request, slug):
     company = get_object_or_404(Company, slug=slug)
     links = list(Ownership.objects.select_related("parent", "child"))

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from deals.citations import gather
 from deals.filtersets import DealFilterSet, with_usd
 from deals.models import Agreement, AgreementParty, Amount, Deal, Event
+from deals.renamed import follows_renamed
 from deals.selectors import committed_total
 from deals.visibility import shows_drafts, visible
 
@@ -29,6 +30,7 @@ def _visible_agreement(drafts):
     return Q() if drafts else Q(agreements__publication="published")
 
 
+@follows_renamed(Deal)
 def deal_detail(request, slug):
     drafts = shows_drafts(request)
     deal = get_object_or_404(

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from deals.history.entries import history
 from deals.models import Deal
+from deals.renamed import follows_renamed
 
 from .editorial import staff_roles_only
 
@@ -18,6 +19,7 @@ PAGE_SIZE = 25
 
 
 @staff_roles_only
+@follows_renamed(Deal)
 def deal_history(request, slug):
     deal = get_object_or_404(Deal, slug=slug)
     entries = history(deal)

@@ -57,6 +57,7 @@ class DepositListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deposit
         fields = [
+            "id",
             *NAMES,
             "kind",
             "stage",
@@ -89,7 +90,7 @@ class DepositDetailSerializer(DepositListSerializer):
 class CommodityListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Commodity
-        fields = [*NAMES, "code", "group", "usgs_2022", "usgs_2025", "updated_at"]
+        fields = ["id", *NAMES, "code", "group", "usgs_2022", "usgs_2025", "updated_at"]
 
 
 class CommodityDetailSerializer(CommodityListSerializer):

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from deals import services
+from deals.renamed import redirect_to_current
 from minerals_portal.common.validators import NUL_MESSAGE
 
 from .caching import ConditionalGetMixin
@@ -199,7 +200,21 @@ class DetailMixin:
     """
 
     def retrieve(self, request, *args, **kwargs):
-        return self.conditional(request, self._retrieve)
+        try:
+            return self.conditional(request, self._retrieve)
+        except Http404:
+            if self.lookup_field != "slug":
+                raise
+            moved = redirect_to_current(
+                request,
+                f"api:{self.basename}-detail",
+                self.queryset.model,
+                {"slug": kwargs.get("slug", "")},
+                viewer=self.show_drafts,
+            )
+            if moved is None:
+                raise
+            return moved
 
 
 class ReadOnlyResource(DetailMixin, PortalViewSetMixin, viewsets.ReadOnlyModelViewSet):

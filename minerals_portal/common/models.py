@@ -23,6 +23,15 @@ class Timestamped(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The record as loaded; its slug is remembered, so a change of slug is seen at
+        save without asking the database (``deals.services.slugs.remember_old_slug``)."""
+        record = super().from_db(db, field_names, values)
+        if "slug" in field_names:
+            record._loaded_slug = values[field_names.index("slug")]
+        return record
+
     def clean_fields(self, exclude=None):
         """Django's field checks, and no NUL character in any text or JSON value."""
         errors = {}

@@ -1,0 +1,1 @@
+"""Signed webhooks fed from the change feed (see ``deals.webhooks.delivery``)."""
