@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, Sum, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Coalesce
 
 from minerals_portal.api.caching import data_version
 
-from .filtersets import TimelineFilterSet, with_usd
-from .models import Amount, TimelineTotals
+from .counting import Totals, totals
+from .filtersets import TimelineFilterSet
+from .models import TimelineTotals
 from .timeline_entries import Group, groups
 from .visibility import shows_drafts
 
@@ -42,15 +43,20 @@ class Timeline:
 
     @functools.cached_property
     def _figures(self) -> tuple:
-        return self.read() if self.read else (0, [], Decimal(0), 0)
+        return self.read() if self.read else (0, [], Totals(), 0)
 
     @property
     def count(self) -> int:
         return self._figures[0]
 
     @property
-    def committed_usd(self) -> Decimal:
+    def totals(self) -> Totals:
+        """The selection's money by the one counting rule (``deals.counting``)."""
         return self._figures[2]
+
+    @property
+    def committed_usd(self) -> Decimal:
+        return self.totals.committed
 
     @property
     def undated_agreements(self) -> int:
@@ -86,13 +92,20 @@ def _filtered(filters: TimelineFilterSet):
     return agreements, amounts, events
 
 
-def committed_total(amounts) -> Decimal:
-    """USD sum of investment commitments, each restated figure counted once (the latest)."""
-    latest = amounts.filter(kind=Amount.Kind.INVESTMENT_COMMITMENT).exclude(
-        pk__in=amounts.filter(restates__isnull=False).values("restates_id")
+def counted_totals(filters: TimelineFilterSet) -> Totals:
+    """The selection's money by the one rule: amounts chosen by every filter, the date
+    range applied to the date each commitment was first made (``#first-made``)."""
+    return totals(filters.querysets(counting=True)["amount"], filters.show_drafts)
+
+
+def _stored(totals_row) -> Totals:
+    unconverted = {
+        bucket: [(currency, Decimal(value)) for currency, value in pairs]
+        for bucket, pairs in (totals_row.unconverted or {}).items()
+    }
+    return Totals(
+        committed=totals_row.committed_usd, lapsed=totals_row.lapsed_usd, unconverted=unconverted
     )
-    total = with_usd(latest).aggregate(total=Sum("usd_value"))["total"]
-    return total or Decimal(0)
 
 
 def timeline(request, data) -> Timeline:
@@ -139,12 +152,18 @@ def public_totals() -> dict:
     parts = _dated(agreements, amounts, events)
     counts = {tag: qs.count() for tag, qs in parts.items()}
     newest = _newest(parts, counts, STORED_PAGES * PAGE_SIZE)
+    money = counted_totals(filters)
     return {
         "agreements": counts["agreement"],
         "amounts": counts["amount"],
         "events": counts["event"],
         "undated_agreements": agreements.filter(d__isnull=True).count(),
-        "committed_usd": committed_total(amounts),
+        "committed_usd": money.committed,
+        "lapsed_usd": money.lapsed,
+        "unconverted": {
+            bucket: [[currency, str(value)] for currency, value in pairs]
+            for bucket, pairs in money.unconverted.items()
+        },
         "newest": [[tag, pk, _as_date(d).isoformat(), p] for tag, pk, d, p in newest],
     }
 
@@ -184,13 +203,13 @@ def _compute(request, filters: TimelineFilterSet, page_number, version: str):
     if stored is not None:
         counts = {"agreement": stored.agreements, "amount": stored.amounts,
                   "event": stored.events}  # fmt: skip
-        undated, committed = stored.undated_agreements, stored.committed_usd
+        undated, money = stored.undated_agreements, _stored(stored)
     else:
         agreements, amounts, events = _filtered(filters)
         parts = _dated(agreements, amounts, events)
         counts = {tag: qs.count() for tag, qs in parts.items()}
         undated = agreements.filter(d__isnull=True).count()
-        committed = committed_total(amounts)
+        money = counted_totals(filters)
     paginator = Paginator(range(sum(counts.values())), PAGE_SIZE)
     page = paginator.get_page(page_number)
     wanted = page.number * PAGE_SIZE
@@ -202,7 +221,7 @@ def _compute(request, filters: TimelineFilterSet, page_number, version: str):
         rows = _newest(parts, counts, wanted)
     shown = rows[page.start_index() - 1 : page.end_index()]
     page_rows = [(tag, pk, _as_date(d), p) for tag, pk, d, p in shown]
-    return paginator.count, page_rows, committed or Decimal(0), undated
+    return paginator.count, page_rows, money, undated
 
 
 def _as_date(day) -> dt.date:
@@ -215,4 +234,4 @@ def _as_ordinal(day) -> int:
     return _as_date(day).toordinal()
 
 
-__all__ = ["PAGE_SIZE", "Timeline", "committed_total", "timeline"]
+__all__ = ["PAGE_SIZE", "Timeline", "counted_totals", "timeline"]
