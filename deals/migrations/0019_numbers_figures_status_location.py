@@ -3,7 +3,33 @@
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from deals.roles import ANALYST, EDITOR, DOMAIN_MODELS, in_state, permission_codenames
+
+
+def grant_new_models(apps, schema_editor):
+    """The roles' permissions on reported figures, status changes and facilities."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    new = {"figurereport", "statuschange", "facility"}
+    editor = in_state(apps, permission_codenames(EDITOR))["deals"]
+    viewing = [f"view_{m}" for m in DOMAIN_MODELS["deals"] if m in new]
+    wanted = {
+        ANALYST: viewing, "partner": viewing,
+        EDITOR: [c for c in editor if c.split("_", 1)[1] in new],
+        "publisher": [c for c in editor if c.split("_", 1)[1] in new],
+    }  # fmt: skip
+    for name, codes in wanted.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            perms = Permission.objects.filter(content_type__app_label="deals", codename__in=codes)
+            group.permissions.add(*perms)
 
 
 class Migration(migrations.Migration):
@@ -13,6 +39,7 @@ class Migration(migrations.Migration):
         ('deals', '0016_data_version'),
         ('deposits', '0004_numbers_grade_qualifier'),
         ('pghistory', '0007_auto_20250421_0444'),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
@@ -457,6 +484,7 @@ class Migration(migrations.Migration):
 
 # Existing amounts: the trigger fills first_as_of on any update of a chain's first
 # amount, and copies it down the chain.
+Migration.operations.append(migrations.RunPython(grant_new_models, migrations.RunPython.noop))
 Migration.operations.append(
     migrations.RunSQL(
         "UPDATE deals_amount SET as_of = as_of WHERE restates_id IS NULL",
