@@ -38,7 +38,7 @@ class AmountFilterSet(PortalFilterSet):
     deposit = SlugFilter(
         queryset=Deposit.objects.all(),
         method="filter_deposit",
-        help_text="The amount's deposit, or a deposit of its deal (slug).",
+        help_text="The amount's deposit, or, when it names none, a deposit of its deal (slug).",
     )
     company = company_filter("The investor, or a party to the amount's agreement (slug).")
     include_subsidiaries = FlagFilter(help_text=SUBSIDIARIES_HELP)
@@ -46,7 +46,7 @@ class AmountFilterSet(PortalFilterSet):
         queryset=Commodity.objects.all(),
         widget=forms.Select,
         method="filter_commodity",
-        help_text="A commodity of the amount's deal (slug).",
+        help_text="A commodity of the amount's deal or of its agreement (slug).",
     )
     country = CountryFilter(field_name="deal__host_country", help_text="The deal's host country.")
     investor_country = CountryFilter(field_name="investor__country")
@@ -94,7 +94,10 @@ class AmountFilterSet(PortalFilterSet):
         fields = []
 
     def filter_deposit(self, queryset, name, deposit):
-        return subquery_in(queryset, Q(deposit=deposit) | Q(deal__deposits=deposit))
+        # The rule the totals by deposit follow: an amount's own deposit, else its deal's.
+        return subquery_in(
+            queryset, Q(deposit=deposit) | Q(deposit__isnull=True, deal__deposits=deposit)
+        )
 
     def filter_company(self, queryset, name, company):
         ids = self.chosen_companies(company)
@@ -103,7 +106,9 @@ class AmountFilterSet(PortalFilterSet):
         )
 
     def filter_commodity(self, queryset, name, commodity):
-        return subquery_in(queryset, Q(deal__commodities=commodity))
+        return subquery_in(
+            queryset, Q(deal__commodities=commodity) | Q(agreement__commodities=commodity)
+        )
 
     def filter_region(self, queryset, name, region):
         return subquery_in(queryset, Q(deposit__regions=region) | Q(deal__deposits__regions=region))
