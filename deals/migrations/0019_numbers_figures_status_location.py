@@ -9,6 +9,30 @@ from django.db import migrations, models
 from deals.roles import ANALYST, EDITOR, DOMAIN_MODELS, in_state, permission_codenames
 
 
+# Tables new here whose changes must move the data version (see 0016_data_version).
+NEW_VERSIONED = (
+    "deals_figurereport", "deals_statuschange", "deals_facility", "deals_deal_regions",
+    "deals_deal_facilities", "deals_amount_covers", "deposits_resourceestimate_also_covers",
+)  # fmt: skip
+
+
+def version_triggers(apps, schema_editor):
+    for table in NEW_VERSIONED:
+        schema_editor.execute(
+            "CREATE OR REPLACE TRIGGER portal_data_version"
+            " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE"
+            f" ON {schema_editor.quote_name(table)} FOR EACH STATEMENT"
+            " EXECUTE FUNCTION portal_bump_data_version()"
+        )
+
+
+def drop_version_triggers(apps, schema_editor):
+    for table in NEW_VERSIONED:
+        schema_editor.execute(
+            f"DROP TRIGGER IF EXISTS portal_data_version ON {schema_editor.quote_name(table)}"
+        )
+
+
 def grant_new_models(apps, schema_editor):
     """The roles' permissions on reported figures, status changes and facilities."""
     for app_config in apps.get_app_configs():
@@ -485,6 +509,7 @@ class Migration(migrations.Migration):
 # Existing amounts: the trigger fills first_as_of on any update of a chain's first
 # amount, and copies it down the chain.
 Migration.operations.append(migrations.RunPython(grant_new_models, migrations.RunPython.noop))
+Migration.operations.append(migrations.RunPython(version_triggers, drop_version_triggers))
 Migration.operations.append(
     migrations.RunSQL(
         "UPDATE deals_amount SET as_of = as_of WHERE restates_id IS NULL",
