@@ -42,7 +42,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractQuarter, ExtractYear, TruncMonth
 
-from .filtersets.base import with_usd
+from .filtersets.base import subquery_in, with_usd
 from .models import Agreement, Amount
 from .visibility import visible
 
@@ -92,6 +92,14 @@ def facts(amounts, drafts=None):
         ),
         month=Case(When(first_year, then=Value(None)), default=TruncMonth("first_as_of")),
     )  # fmt: skip
+
+
+def of_deposit(amounts, deposit):
+    """Amounts that count for ``deposit``: those naming it, and, when an amount names no
+    deposit, those of a deal covering it (the derived view by deposit follows this too)."""
+    return subquery_in(
+        amounts, Q(deposit=deposit) | Q(deposit__isnull=True, deal__deposits=deposit)
+    )
 
 
 def made_between(amounts, after=None, before=None):
@@ -144,9 +152,7 @@ class Totals:
 def totals(amounts, drafts=None) -> Totals:
     """Sum ``amounts`` (already visible to the reader and filtered) by the rule, two queries."""
     rows = facts(amounts.order_by(), drafts).filter(counted=1).exclude(bucket=ESTIMATE)
-    sums = {
-        name: Sum("usd", filter=Q(bucket=name), default=Decimal(0)) for name in MONEY_BUCKETS
-    }
+    sums = {name: Sum("usd", filter=Q(bucket=name), default=Decimal(0)) for name in MONEY_BUCKETS}
     figures = rows.aggregate(n=Count("id"), **sums)
     result = Totals(counted=figures.pop("n"), **figures)
     missing = (

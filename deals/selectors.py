@@ -16,15 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from minerals_portal.api.caching import data_version
 
 from .counting import Totals, totals
 from .filtersets import TimelineFilterSet
-from .models import TimelineTotals
+from .models import Agreement, Citation, TimelineTotals
 from .timeline_entries import Group, groups
 from .visibility import shows_drafts
 
@@ -131,11 +132,44 @@ def _cache_key(request, version: str) -> str:
 
 
 def _dated(agreements, amounts, events) -> dict:
+    """The timeline's parts: dated records down their date indexes, and agreements with
+    no stated date at the date they were first reported (``reported``, few rows)."""
     return {
         "agreement": agreements.filter(d__isnull=False),
         "amount": amounts.filter(d__isnull=False),
         "event": events.filter(d__isnull=False),
+        REPORTED: _reported(agreements),
     }
+
+
+REPORTED = "reported"  # the tag and precision of an undated agreement's entry
+
+
+def _first_reported():
+    """The publication date of the earliest source citing the agreement."""
+    cited = Citation.objects.filter(
+        content_type=ContentType.objects.get_for_model(Agreement), object_id=OuterRef("pk")
+    )
+    return Subquery(cited.order_by("source__published").values("source__published")[:1])
+
+
+def _reported(agreements):
+    return (
+        agreements.filter(d__isnull=True)
+        .annotate(d_reported=_first_reported())
+        .filter(d_reported__isnull=False)
+        .annotate(d=F("d_reported"), p=Value(REPORTED, output_field=CharField()))
+    )
+
+
+def _undated(agreements) -> int:
+    """Agreements with neither a stated date nor a citing source: not on the timeline."""
+    return (
+        agreements.filter(d__isnull=True)
+        .annotate(r=_first_reported())
+        .filter(r__isnull=True)
+        .count()
+    )
 
 
 STORED_PAGES = 5  # the unfiltered timeline's first pages are kept by the refresh
@@ -157,7 +191,8 @@ def public_totals() -> dict:
         "agreements": counts["agreement"],
         "amounts": counts["amount"],
         "events": counts["event"],
-        "undated_agreements": agreements.filter(d__isnull=True).count(),
+        "undated_agreements": _undated(agreements),
+        "reported_agreements": counts[REPORTED],
         "committed_usd": money.committed,
         "lapsed_usd": money.lapsed,
         "unconverted": {
@@ -202,13 +237,13 @@ def _compute(request, filters: TimelineFilterSet, page_number, version: str):
     stored = _stored_totals(request, filters, version)
     if stored is not None:
         counts = {"agreement": stored.agreements, "amount": stored.amounts,
-                  "event": stored.events}  # fmt: skip
+                  "event": stored.events, REPORTED: stored.reported_agreements}  # fmt: skip
         undated, money = stored.undated_agreements, _stored(stored)
     else:
         agreements, amounts, events = _filtered(filters)
         parts = _dated(agreements, amounts, events)
         counts = {tag: qs.count() for tag, qs in parts.items()}
-        undated = agreements.filter(d__isnull=True).count()
+        undated = _undated(agreements)
         money = counted_totals(filters)
     paginator = Paginator(range(sum(counts.values())), PAGE_SIZE)
     page = paginator.get_page(page_number)

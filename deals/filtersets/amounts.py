@@ -17,13 +17,21 @@ from minerals_portal.api.filters import (
 )
 from minerals_portal.common.currencies import ISO_4217
 
+from .. import counting as rule
 from ..models import (
     Agreement,
     Amount,
     Publication,
 )
 from ..visibility import visible_agreements, visible_deals
-from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, subquery_in, with_usd
+from .base import (
+    SUBSIDIARIES_HELP,
+    PortalFilterSet,
+    company_filter,
+    in_region,
+    subquery_in,
+    with_usd,
+)
 
 
 class AmountFilterSet(PortalFilterSet):
@@ -94,10 +102,7 @@ class AmountFilterSet(PortalFilterSet):
         fields = []
 
     def filter_deposit(self, queryset, name, deposit):
-        # The rule the totals by deposit follow: an amount's own deposit, else its deal's.
-        return subquery_in(
-            queryset, Q(deposit=deposit) | Q(deposit__isnull=True, deal__deposits=deposit)
-        )
+        return rule.of_deposit(queryset, deposit)
 
     def filter_company(self, queryset, name, company):
         ids = self.chosen_companies(company)
@@ -111,7 +116,7 @@ class AmountFilterSet(PortalFilterSet):
         )
 
     def filter_region(self, queryset, name, region):
-        return subquery_in(queryset, Q(deposit__regions=region) | Q(deal__deposits__regions=region))
+        return subquery_in(queryset, in_region(region, own="deposit__"))
 
     def filter_usd_min(self, queryset, name, value):
         return with_usd(queryset).filter(

@@ -508,6 +508,15 @@ class Migration(migrations.Migration):
 
 # Existing amounts: the trigger fills first_as_of on any update of a chain's first
 # amount, and copies it down the chain.
+Migration.operations.append(
+    migrations.AddField(
+        model_name="timelinetotals",
+        name="reported_agreements",
+        field=models.PositiveIntegerField(
+            default=0, help_text="Undated agreements shown at the date they were first reported."
+        ),
+    )
+)
 Migration.operations.append(migrations.RunPython(grant_new_models, migrations.RunPython.noop))
 Migration.operations.append(migrations.RunPython(version_triggers, drop_version_triggers))
 Migration.operations.append(

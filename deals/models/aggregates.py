@@ -205,6 +205,9 @@ class TimelineTotals(Derived):
     amounts = models.PositiveIntegerField(default=0)
     events = models.PositiveIntegerField(default=0)
     undated_agreements = models.PositiveIntegerField(default=0)
+    reported_agreements = models.PositiveIntegerField(
+        default=0, help_text="Undated agreements shown at the date they were first reported."
+    )
     committed_usd = _money()
     lapsed_usd = _money()
     unconverted = models.JSONField(

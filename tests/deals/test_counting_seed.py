@@ -132,3 +132,15 @@ def test_the_method_page_states_every_rule_in_both_languages(client, lang, headi
     assert heading in page
     for anchor in RULES:
         assert f'id="{anchor}"' in page
+
+
+def test_undated_agreements_appear_at_their_first_report_marked_reported(seeded, client):
+    undated = Agreement.objects.filter(
+        signed_on__isnull=True, announced_on__isnull=True, publication="published"
+    )
+    assert undated.exists(), "the seed has agreements without a stated date (Akbulak)"
+    agreement = undated.first()
+    page = client.get(reverse("home")).content.decode()
+    assert f"#agreement-{agreement.pk}" in page
+    assert '<span class="reported">reported</span>' in page
+    assert "not placed on the timeline" not in page
