@@ -13,6 +13,7 @@ from .admin_editorial import (
     HistoryAdminMixin,
     with_user,
 )
+from .admin_figures import FigureReportInline, StatusChangeInline
 from .imports.admin import AgreementImportMixin
 from .models import (
     Agreement,
@@ -112,7 +113,8 @@ class DealAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("name", "host_country", "publication", "updated_at")
     list_filter = ("publication", "host_country", "commodities")
     search_fields = ("name", "name_ru", "summary")
-    autocomplete_fields = ("deposits", "commodities")
+    autocomplete_fields = ("deposits", "commodities", "facilities")
+    filter_horizontal = ("regions",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CitationInline]
 
@@ -165,7 +167,7 @@ class AgreementAdmin(
         ),
         ("Scope", {"fields": ("deposits", "commodities")}),
     )
-    inlines = [PartyInline, AmountInline, CitationInline]
+    inlines = [PartyInline, AmountInline, StatusChangeInline, CitationInline]
 
     def get_fieldsets(self, request, obj=None):
         """The layout above, plus any field declared since in the representation."""
@@ -188,9 +190,9 @@ class AmountAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_filter = ("publication", "kind", "qualifier", "currency")
     search_fields = ("slug",)
     folded_search_fields = ("deal__search_key", "investor__search_key")
-    autocomplete_fields = ("deal", "agreement", "deposit", "investor", "restates")
+    autocomplete_fields = ("deal", "agreement", "deposit", "investor", "restates", "covers")
     list_select_related = ("deal", "restates", "restates__deal")
-    inlines = [CitationInline]
+    inlines = [FigureReportInline, CitationInline]
 
 
 @admin.register(AgreementParty)
@@ -201,7 +203,7 @@ class AgreementPartyAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin
     folded_search_fields = ("company__search_key",)
     autocomplete_fields = ("agreement", "company", "held_via")
     list_select_related = ("agreement", "company", "held_via")
-    inlines = [CitationInline]
+    inlines = [FigureReportInline, CitationInline]
 
 
 @admin.register(Event)

@@ -13,9 +13,9 @@ from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
+from . import counting
 from .models import (
     Agreement,
-    Amount,
     CommittedByCommodity,
     CommittedByCompany,
     CommittedByCountryPair,
@@ -27,6 +27,7 @@ from .models import (
     Event,
     MonthlyActivity,
     Ownership,
+    UnconvertedByPeriod,
 )
 from .models.publication import Publication
 from .visibility import visible
@@ -35,10 +36,9 @@ PUBLISHED = Publication.PUBLISHED
 FACTS = "agg_amount_facts"
 CLOSURE = "agg_company_closure"
 
-COMMITTED = Amount.Kind.INVESTMENT_COMMITMENT.value
-FINANCING = Amount.Kind.FINANCING_INTEREST.value
-
-MONEY_COLUMNS = "committed_usd, financing_usd, other_usd, amount_count, unconverted_count"
+MONEY_COLUMNS = (
+    "committed_usd, financing_usd, other_usd, lapsed_usd, amount_count, unconverted_count"
+)
 
 
 def _table(model) -> str:
@@ -57,24 +57,28 @@ def _rebuild(cursor, model, columns: str, select_sql: str, params: list) -> None
 
 
 def _money_sums(alias: str = "") -> str:
-    """The money rule of every view, as SQL over the facts table (``alias``: e.g. ``"f."``).
+    """The buckets of every view, as SQL over the facts table (``alias``: e.g. ``"f."``).
 
-    Committed investment, financing interest and everything else in USD, the
-    number of amounts and of those without a rate. Callers keep ``counted = 1``
-    rows only (a restated figure counts once).
+    The facts carry each amount's bucket by the one counting rule
+    (``deals.counting``); this only sums them: USD per bucket, the number of
+    amounts and of those without a rate. Callers keep ``counted = 1`` rows only.
     """
-    usd, kind = f"{alias}usd", f"{alias}kind"
+    usd, bucket = f"{alias}usd", f"{alias}bucket"
+    sums = [
+        f"SUM(CASE WHEN {bucket} = '{name}' THEN COALESCE({usd}, 0) ELSE 0 END) AS {name}"
+        for name in counting.MONEY_BUCKETS
+    ]
     return f"""
-        SUM(CASE WHEN {kind} = '{COMMITTED}' THEN COALESCE({usd}, 0) ELSE 0 END) AS committed,
-        SUM(CASE WHEN {kind} = '{FINANCING}' THEN COALESCE({usd}, 0) ELSE 0 END) AS financing,
-        SUM(CASE WHEN {kind} NOT IN ('{COMMITTED}', '{FINANCING}')
-                 THEN COALESCE({usd}, 0) ELSE 0 END) AS other,
+        {", ".join(sums)},
         COUNT(*) AS n,
         SUM(CASE WHEN {usd} IS NULL THEN 1 ELSE 0 END) AS unconverted
     """
 
 
-SUM_PARTS = "SUM(p.committed), SUM(p.financing), SUM(p.other), SUM(p.n), SUM(p.unconverted)"
+SUM_PARTS = (
+    "SUM(p.committed), SUM(p.financing), SUM(p.other), SUM(p.lapsed), SUM(p.n), "
+    "SUM(p.unconverted)"
+)
 
 
 def build_by_deposit(cursor, now):
@@ -90,8 +94,8 @@ def build_by_deposit(cursor, now):
              WHERE counted = 1 AND deposit_id IS NOT NULL
              GROUP BY deal_id, deposit_id
             UNION ALL
-            SELECT d.deal_id, dd.deposit_id, d.committed, d.financing, d.other, d.n,
-                   d.unconverted
+            SELECT d.deal_id, dd.deposit_id, d.committed, d.financing, d.other, d.lapsed,
+                   d.n, d.unconverted
             FROM (
                 SELECT deal_id, {_money_sums()} FROM {FACTS}
                  WHERE counted = 1 AND deposit_id IS NULL GROUP BY deal_id
@@ -183,6 +187,8 @@ def build_by_company(cursor, now):
     for name in ("committed", "financing", "other"):
         selects += [part(name, True), part(name, False), f"SUM(p.{name})"]
         columns += [f"direct_{name}_usd", f"via_subsidiaries_{name}_usd", f"total_{name}_usd"]
+    selects.append("SUM(p.lapsed)")
+    columns.append("total_lapsed_usd")
     sql = f"""
         SELECT c.ancestor_id, {", ".join(selects)}, SUM(p.n), %s
         FROM (
@@ -199,7 +205,8 @@ def build_by_company(cursor, now):
 def build_pipeline(cursor, now):
     sql = f"""
         SELECT a.kind, a.status, COUNT(*),
-               SUM(COALESCE(m.committed, 0)), SUM(COALESCE(m.financing, 0)), %s
+               SUM(COALESCE(m.committed, 0)), SUM(COALESCE(m.financing, 0)),
+               SUM(COALESCE(m.other, 0)), SUM(COALESCE(m.lapsed, 0)), %s
         FROM {_table(Agreement)} a
         JOIN {_table(Deal)} d ON d.id = a.deal_id
         LEFT JOIN (
@@ -212,7 +219,8 @@ def build_pipeline(cursor, now):
     """
     _rebuild(
         cursor, DealPipeline,
-        "agreement_kind, agreement_status, agreement_count, committed_usd, financing_usd",
+        "agreement_kind, agreement_status, agreement_count, committed_usd, financing_usd, "
+        "other_usd, lapsed_usd",
         sql, [now, PUBLISHED, PUBLISHED],
     )  # fmt: skip
 
@@ -229,7 +237,7 @@ def build_monthly(cursor, now):
     """Few rows (one per month): grouped in the database, merged here."""
     months: dict[dt.date, dict[str, object]] = defaultdict(
         lambda: {"agreements_signed": 0, "events": 0, "amounts_announced": 0,
-                 "amounts_announced_usd": Decimal(0)}
+                 **{f"{name}_usd": Decimal(0) for name in counting.MONEY_BUCKETS}}
     )  # fmt: skip
     signed = (
         visible(Agreement.objects.filter(signed_on__isnull=False), None)
@@ -252,14 +260,27 @@ def build_monthly(cursor, now):
     for month, n in events:
         months[_as_date(month)]["events"] = n
     cursor.execute(
-        f"SELECT month, COUNT(*), SUM(COALESCE(usd, 0)) FROM {FACTS} "
-        "WHERE month IS NOT NULL GROUP BY month"
+        f"SELECT month, {_money_sums()} FROM {FACTS} "
+        "WHERE month IS NOT NULL AND counted = 1 GROUP BY month"
     )
-    for month, n, usd in cursor.fetchall():
+    cent = Decimal("0.01")
+    for month, *sums, n, _unconverted in cursor.fetchall():
         row = months[_as_date(month)]
         row["amounts_announced"] = n
-        row["amounts_announced_usd"] = Decimal(str(usd or 0)).quantize(Decimal("0.01"))
+        for name, usd in zip(counting.MONEY_BUCKETS, sums, strict=True):
+            row[f"{name}_usd"] = Decimal(str(usd or 0)).quantize(cent)
     cursor.execute(f"DELETE FROM {_table(MonthlyActivity)}")
     MonthlyActivity.objects.bulk_create(
         MonthlyActivity(month=m, computed_at=now, **values) for m, values in sorted(months.items())
     )
+
+
+def build_unconverted(cursor, now):
+    """Counted money without a USD rate, summed in its own currency (``#unconverted``)."""
+    sql = f"""
+        SELECT f.year, f.quarter, f.bucket, f.currency, SUM(f.value), COUNT(*), %s
+        FROM {FACTS} f WHERE f.counted = 1 AND f.usd IS NULL
+        GROUP BY f.year, f.quarter, f.bucket, f.currency
+    """
+    _rebuild(cursor, UnconvertedByPeriod,
+             "year, quarter, bucket, currency, value, amount_count", sql, [now])  # fmt: skip

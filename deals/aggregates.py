@@ -1,10 +1,11 @@
 """Rebuild the derived views (``deals.models.aggregates``) in one transaction.
 
-First a temporary table of amount facts is built from the ORM (date
-extraction as Django writes it, USD by ``with_usd``): one row per
-published amount, converted to USD with the latest stored rate on or before
-its as-of date, flagged ``counted`` unless a published restatement supersedes
-it. Every view is then rebuilt from that table with plain SQL: ``DELETE`` then
+First a temporary table of amount facts is built from the ORM by the one
+counting rule (``deals.counting.facts``): one row per published amount, its
+bucket (committed, financing, other, lapsed), converted to USD with the latest
+stored rate on or before its as-of date, flagged ``counted`` unless a published
+restatement supersedes it, dated by the first amount of its chain.
+Every view is then rebuilt from that table with plain SQL: ``DELETE`` then
 ``INSERT … SELECT``. ``DELETE`` (not ``TRUNCATE``) keeps readers unblocked;
 they see the old rows until the transaction commits.
 
@@ -19,12 +20,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, F, IntegerField, Subquery, Value, When
-from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear, TruncMonth
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from minerals_portal.api.caching import data_version
 
+from . import counting
 from .aggregate_views import (
     FACTS,
     build_by_commodity,
@@ -34,8 +36,8 @@ from .aggregate_views import (
     build_by_period,
     build_monthly,
     build_pipeline,
+    build_unconverted,
 )
-from .filtersets import with_usd
 from .models import (
     Amount,
     CommittedByCommodity,
@@ -46,6 +48,7 @@ from .models import (
     DealPipeline,
     MonthlyActivity,
     TimelineTotals,
+    UnconvertedByPeriod,
     ViewRefresh,
 )
 from .selectors import public_totals
@@ -59,32 +62,22 @@ class RefreshBusy(Exception):
 
 
 def facts_queryset():
-    """One row per published amount of a published deal, with its USD value."""
-    # An uncorrelated IN (…) becomes one hashed lookup, not a subquery per amount.
-    restated = visible(Amount.objects.filter(restates__isnull=False), None).values("restates_id")
+    """One row per published amount of a published deal, by the one counting rule.
+
+    Project cost estimates are left out: they are never counted as money.
+    """
     return (
-        with_usd(visible(Amount.objects.all(), None))
+        counting.facts(visible(Amount.objects.all(), None))
+        .exclude(kind=Amount.Kind.COST_ESTIMATE)
         .annotate(
             amount_id=F("id"),
-            usd=F("usd_value"),
-            counted=Case(When(id__in=Subquery(restated), then=Value(0)), default=Value(1)),
             investor_country=Coalesce(F("investor__country"), Value("")),
             host_country=F("deal__host_country"),
-            year=ExtractYear("as_of"),
-            quarter=Case(
-                When(as_of_precision="year", then=Value(0)),
-                default=ExtractQuarter("as_of"),
-                output_field=IntegerField(),
-            ),
-            month=Case(
-                When(as_of_precision="year", then=Value(None)),
-                default=TruncMonth("as_of"),
-            ),
         )
         .values(
             "amount_id", "deal_id", "agreement_id", "deposit_id", "investor_id",
-            "investor_country", "host_country", "kind", "usd", "counted", "year",
-            "quarter", "month",
+            "investor_country", "host_country", "kind", "bucket", "currency", "value", "usd",
+            "counted", "year", "quarter", "month",
         )
         .order_by()
     )  # fmt: skip
@@ -98,6 +91,7 @@ VIEWS: dict[str, tuple[type, Callable]] = {
     "committed_by_period": (CommittedByPeriod, build_by_period),
     "deal_pipeline": (DealPipeline, build_pipeline),
     "monthly_activity": (MonthlyActivity, build_monthly),
+    "unconverted_by_period": (UnconvertedByPeriod, build_unconverted),
 }
 
 

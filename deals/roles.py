@@ -17,6 +17,9 @@ DOMAIN_MODELS = {
         "source",
         "citation",
         "exchangerate",
+        "figurereport",
+        "statuschange",
+        "facility",
     ],
 }
 EDITOR_MAY_DELETE = {
@@ -26,6 +29,8 @@ EDITOR_MAY_DELETE = {
     "depositcommodity",
     "resourceestimate",
     "ownership",
+    "figurereport",
+    "statuschange",
 }
 
 ANALYST = "analyst"
@@ -45,3 +50,13 @@ def permission_codenames(role: str) -> dict[str, list[str]]:
                     codes.append(f"delete_{model}")
         granted[app_label] = codes
     return granted
+
+
+def in_state(apps, granted: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``granted`` limited to models that exist in a migration's ``apps`` state (a migration
+    written before a model was added grants nothing on it; a later one does)."""
+    names = {(model._meta.app_label, model._meta.model_name) for model in apps.get_models()}
+    return {
+        app: [code for code in codes if (app, code.split("_", 1)[1]) in names]
+        for app, codes in granted.items()
+    }

@@ -16,14 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, F, Sum, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from minerals_portal.api.caching import data_version
 
-from .filtersets import TimelineFilterSet, with_usd
-from .models import Amount, TimelineTotals
+from .counting import Totals, totals
+from .filtersets import TimelineFilterSet
+from .models import Agreement, Citation, TimelineTotals
 from .timeline_entries import Group, groups
 from .visibility import shows_drafts
 
@@ -42,15 +44,20 @@ class Timeline:
 
     @functools.cached_property
     def _figures(self) -> tuple:
-        return self.read() if self.read else (0, [], Decimal(0), 0)
+        return self.read() if self.read else (0, [], Totals(), 0)
 
     @property
     def count(self) -> int:
         return self._figures[0]
 
     @property
-    def committed_usd(self) -> Decimal:
+    def totals(self) -> Totals:
+        """The selection's money by the one counting rule (``deals.counting``)."""
         return self._figures[2]
+
+    @property
+    def committed_usd(self) -> Decimal:
+        return self.totals.committed
 
     @property
     def undated_agreements(self) -> int:
@@ -86,13 +93,20 @@ def _filtered(filters: TimelineFilterSet):
     return agreements, amounts, events
 
 
-def committed_total(amounts) -> Decimal:
-    """USD sum of investment commitments, each restated figure counted once (the latest)."""
-    latest = amounts.filter(kind=Amount.Kind.INVESTMENT_COMMITMENT).exclude(
-        pk__in=amounts.filter(restates__isnull=False).values("restates_id")
+def counted_totals(filters: TimelineFilterSet) -> Totals:
+    """The selection's money by the one rule: amounts chosen by every filter, the date
+    range applied to the date each commitment was first made (``#first-made``)."""
+    return totals(filters.querysets(counting=True)["amount"], filters.show_drafts)
+
+
+def _stored(totals_row) -> Totals:
+    unconverted = {
+        bucket: [(currency, Decimal(value)) for currency, value in pairs]
+        for bucket, pairs in (totals_row.unconverted or {}).items()
+    }
+    return Totals(
+        committed=totals_row.committed_usd, lapsed=totals_row.lapsed_usd, unconverted=unconverted
     )
-    total = with_usd(latest).aggregate(total=Sum("usd_value"))["total"]
-    return total or Decimal(0)
 
 
 def timeline(request, data) -> Timeline:
@@ -118,11 +132,44 @@ def _cache_key(request, version: str) -> str:
 
 
 def _dated(agreements, amounts, events) -> dict:
+    """The timeline's parts: dated records down their date indexes, and agreements with
+    no stated date at the date they were first reported (``reported``, few rows)."""
     return {
         "agreement": agreements.filter(d__isnull=False),
         "amount": amounts.filter(d__isnull=False),
         "event": events.filter(d__isnull=False),
+        REPORTED: _reported(agreements),
     }
+
+
+REPORTED = "reported"  # the tag and precision of an undated agreement's entry
+
+
+def _first_reported():
+    """The publication date of the earliest source citing the agreement."""
+    cited = Citation.objects.filter(
+        content_type=ContentType.objects.get_for_model(Agreement), object_id=OuterRef("pk")
+    )
+    return Subquery(cited.order_by("source__published").values("source__published")[:1])
+
+
+def _reported(agreements):
+    return (
+        agreements.filter(d__isnull=True)
+        .annotate(d_reported=_first_reported())
+        .filter(d_reported__isnull=False)
+        .annotate(d=F("d_reported"), p=Value(REPORTED, output_field=CharField()))
+    )
+
+
+def _undated(agreements) -> int:
+    """Agreements with neither a stated date nor a citing source: not on the timeline."""
+    return (
+        agreements.filter(d__isnull=True)
+        .annotate(r=_first_reported())
+        .filter(r__isnull=True)
+        .count()
+    )
 
 
 STORED_PAGES = 5  # the unfiltered timeline's first pages are kept by the refresh
@@ -139,12 +186,19 @@ def public_totals() -> dict:
     parts = _dated(agreements, amounts, events)
     counts = {tag: qs.count() for tag, qs in parts.items()}
     newest = _newest(parts, counts, STORED_PAGES * PAGE_SIZE)
+    money = counted_totals(filters)
     return {
         "agreements": counts["agreement"],
         "amounts": counts["amount"],
         "events": counts["event"],
-        "undated_agreements": agreements.filter(d__isnull=True).count(),
-        "committed_usd": committed_total(amounts),
+        "undated_agreements": _undated(agreements),
+        "reported_agreements": counts[REPORTED],
+        "committed_usd": money.committed,
+        "lapsed_usd": money.lapsed,
+        "unconverted": {
+            bucket: [[currency, str(value)] for currency, value in pairs]
+            for bucket, pairs in money.unconverted.items()
+        },
         "newest": [[tag, pk, _as_date(d).isoformat(), p] for tag, pk, d, p in newest],
     }
 
@@ -183,14 +237,14 @@ def _compute(request, filters: TimelineFilterSet, page_number, version: str):
     stored = _stored_totals(request, filters, version)
     if stored is not None:
         counts = {"agreement": stored.agreements, "amount": stored.amounts,
-                  "event": stored.events}  # fmt: skip
-        undated, committed = stored.undated_agreements, stored.committed_usd
+                  "event": stored.events, REPORTED: stored.reported_agreements}  # fmt: skip
+        undated, money = stored.undated_agreements, _stored(stored)
     else:
         agreements, amounts, events = _filtered(filters)
         parts = _dated(agreements, amounts, events)
         counts = {tag: qs.count() for tag, qs in parts.items()}
-        undated = agreements.filter(d__isnull=True).count()
-        committed = committed_total(amounts)
+        undated = _undated(agreements)
+        money = counted_totals(filters)
     paginator = Paginator(range(sum(counts.values())), PAGE_SIZE)
     page = paginator.get_page(page_number)
     wanted = page.number * PAGE_SIZE
@@ -202,7 +256,7 @@ def _compute(request, filters: TimelineFilterSet, page_number, version: str):
         rows = _newest(parts, counts, wanted)
     shown = rows[page.start_index() - 1 : page.end_index()]
     page_rows = [(tag, pk, _as_date(d), p) for tag, pk, d, p in shown]
-    return paginator.count, page_rows, committed or Decimal(0), undated
+    return paginator.count, page_rows, money, undated
 
 
 def _as_date(day) -> dt.date:
@@ -215,4 +269,4 @@ def _as_ordinal(day) -> int:
     return _as_date(day).toordinal()
 
 
-__all__ = ["PAGE_SIZE", "Timeline", "committed_total", "timeline"]
+__all__ = ["PAGE_SIZE", "Timeline", "counted_totals", "timeline"]

@@ -15,6 +15,7 @@ class Entry:
     kind: str  # agreement | amount | event
     obj: object
     date: LooseDate
+    reported: bool = False  # an undated agreement placed at its first report
 
 
 @dataclass
@@ -38,7 +39,7 @@ def _load(rows) -> dict[str, dict[int, dict]]:
     """
     ids = {"agreement": [], "amount": [], "event": []}
     for tag, pk, _d, _p in rows:
-        ids[tag].append(pk)
+        ids[KIND_OF.get(tag, tag)].append(pk)
     loaded = {tag: {} for tag in ids}
     if ids["agreement"]:
         agreements = Agreement.objects.filter(pk__in=ids["agreement"]).order_by()
@@ -67,18 +68,24 @@ def _load(rows) -> dict[str, dict[int, dict]]:
     return loaded
 
 
+# An undated agreement is shown at its first report (tag and precision "reported").
+KIND_OF = {"reported": "agreement"}
+
+
 def groups(rows: list[tuple[str, int, dt.date, str]]) -> list[Group]:
     """Month (or year) sections of the (kind, id, date, precision) rows, in their order."""
     objects = _load(rows)
     sections: list[Group] = []
     period = None
     for tag, pk, day, precision in rows:
-        date = LooseDate(day, precision)
+        reported = tag in KIND_OF
+        tag = KIND_OF.get(tag, tag)
+        date = LooseDate(day, "day" if reported else precision)
         this = (day.year,) if precision == "year" else (day.year, day.month)
         if this != period:  # a section per month (or year); formatting the label costs
             period = this
             label = str(day.year) if len(this) == 1 else str(LooseDate(day.replace(day=1), "month"))
             if not sections or sections[-1].label != label:
                 sections.append(Group(label))
-        sections[-1].entries.append(Entry(tag, objects[tag][pk], date))
+        sections[-1].entries.append(Entry(tag, objects[tag][pk], date, reported))
     return sections

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import companies, dashboard, deals, editorial, history, search, sources, timeline
+from .views import (
+    companies,
+    dashboard,
+    deals,
+    editorial,
+    history,
+    method,
+    search,
+    sources,
+    timeline,
+)
 
 urlpatterns = [
     path("", timeline.timeline_page, name="home"),
@@ -11,6 +21,7 @@ urlpatterns = [
     path("companies/<slug:slug>/", companies.company_detail, name="company-detail"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("editorial/", editorial.editorial_dashboard, name="editorial"),
+    path("method/", method.method, name="method"),
     path("search/", search.search, name="search"),
     path("sources/<slug:slug>/", sources.source_detail, name="source-detail"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from deals.admin import CitationInline
 from deals.admin_editorial import HistoryAdminMixin
+from deals.admin_figures import FigureReportInline
 from minerals_portal.common.admin import FoldedSearchMixin
 
 from .models import Commodity, Deposit, DepositCommodity, Region, ResourceEstimate
@@ -65,4 +66,4 @@ class ResourceEstimateAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdm
     folded_search_fields = ("deposit__search_key",)
     autocomplete_fields = ("deposit", "commodity")
     list_select_related = ("deposit",)
-    inlines = [CitationInline]
+    inlines = [FigureReportInline, CitationInline]

@@ -186,6 +186,7 @@ class ResourceEstimate(Timestamped):
         EXACT = "exact", _("exactly")
         APPROXIMATELY = "approximately", _("about")
         AT_LEAST = "at_least", _("at least")
+        UP_TO = "up_to", _("up to")
         MORE_THAN = "more_than", _("more than")
 
     class Measured(models.TextChoices):
@@ -237,12 +238,21 @@ class ResourceEstimate(Timestamped):
     measured = models.CharField(max_length=12, choices=Measured.choices)
     grade = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     grade_unit = models.CharField(max_length=4, choices=GradeUnit.choices, blank=True)
+    grade_qualifier = models.CharField(
+        max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT,
+        help_text="How much the source claims for the grade (“about 700 g/t”: about).",
+    )  # fmt: skip
+    also_covers = models.ManyToManyField(
+        Deposit, related_name="shared_estimates", blank=True,
+        help_text="Other deposits this one estimate covers together with its own.",
+    )  # fmt: skip
     depth_limit_m = models.PositiveIntegerField("depth limit (m)", null=True, blank=True)
     category = models.CharField(max_length=12, choices=Category.choices)
     reporting_code = models.CharField(max_length=12, choices=Code.choices, default=Code.UNSPECIFIED)
     as_of = models.DateField(null=True, blank=True)
     as_of_precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
     citations = GenericRelation("deals.Citation")
+    reports = GenericRelation("deals.FigureReport")
 
     class Meta:
         ordering = ["deposit__name", "as_of", "slug"]

@@ -2,7 +2,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
-from deals.models import Deal, Event
+from deals.counting import of_deposit, totals
+from deals.models import Amount, Deal, Event
 from deals.renamed import follows_renamed
 from deals.views.listing import filtered_list
 from deals.visibility import shows_drafts, visible
@@ -42,6 +43,7 @@ def deposit_detail(request, slug):
     )  # fmt: skip
     context = {
         "deposit": deposit,
+        "totals": totals(of_deposit(visible(Amount.objects.all(), drafts), deposit), drafts),
         "estimates": estimates,
         "deals": deals,
         "events": events,

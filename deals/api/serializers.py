@@ -32,6 +32,7 @@ from ..models import (
     Tombstone,
 )
 from ..representations.agreement import AgreementRepresentation, PartyRepresentation
+from .figures import FacilityBrief, FigureReportSerializer
 from .writes import (  # noqa: F401  (the views name every form through this module)
     AgreementWriteSerializer,
     AmountWriteSerializer,
@@ -112,6 +113,11 @@ class DealListSerializer(serializers.ModelSerializer):
 
 
 class DealDetailSerializer(DealListSerializer):
+    regions = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True,
+        help_text="Regions locating the deal (besides or instead of deposits).",
+    )  # fmt: skip
+    facilities = FacilityBrief(many=True, read_only=True)
     agreements = AgreementBrief(many=True, read_only=True)
     amounts = AmountBrief(many=True, read_only=True)
     events = EventBrief(many=True, read_only=True)
@@ -121,6 +127,8 @@ class DealDetailSerializer(DealListSerializer):
         fields = [
             *DealListSerializer.Meta.fields,
             "summary",
+            "regions",
+            "facilities",
             "agreements",
             "amounts",
             "events",
@@ -196,9 +204,17 @@ class AmountListSerializer(serializers.ModelSerializer):
 
 class AmountDetailSerializer(AmountListSerializer):
     citations = CitationSerializer(many=True, read_only=True)
+    first_made = LooseDateField("first_as_of", read_only=True, allow_null=True)
+    reports = FigureReportSerializer(
+        many=True, read_only=True,
+        help_text="Every source's report of this figure; the one in use is the value.",
+    )  # fmt: skip
 
     class Meta(AmountListSerializer.Meta):
-        fields = [*AmountListSerializer.Meta.fields, "citations", "created_at", "version"]
+        fields = [
+            *AmountListSerializer.Meta.fields, "first_made", "reports", "citations",
+            "created_at", "version",
+        ]  # fmt: skip
 
 
 # --- events, sources, tombstones ------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from deposits.models import Commodity, Deposit
+from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.pagination import FeedCursorPagination
 from minerals_portal.api.representation import Represented
 from minerals_portal.api.rows import PlainRowsMixin
@@ -39,6 +39,8 @@ from ..models import (
     Company,
     Deal,
     Event,
+    Facility,
+    FigureReport,
     Ownership,
     Source,
     Tombstone,
@@ -174,6 +176,8 @@ class DealViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyResource):
                     "amounts", queryset=visible(Amount.objects.order_by("as_of", "id"), drafts)
                 ),
                 Prefetch("events", queryset=visible(Event.objects.order_by("on", "id"), drafts)),
+                Prefetch("regions", queryset=by_name(Region)),
+                Prefetch("facilities", queryset=by_name(Facility).select_related("region")),
                 citations(),
             )
         return queryset
@@ -291,7 +295,10 @@ class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
             )
         )
         if self.detailed:
-            queryset = queryset.prefetch_related(citations())
+            reports = FigureReport.objects.select_related("source")
+            queryset = queryset.prefetch_related(
+                citations(), Prefetch("reports", queryset=reports)
+            )
         return queryset
 
 

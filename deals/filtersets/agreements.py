@@ -22,7 +22,14 @@ from ..models import (
     Publication,
 )
 from ..visibility import visible_agreements, visible_deals
-from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, parties_of, subquery_in
+from .base import (
+    SUBSIDIARIES_HELP,
+    PortalFilterSet,
+    company_filter,
+    in_region,
+    parties_of,
+    subquery_in,
+)
 
 # The date an agreement stands at on the timeline: signed, else announced.
 AGREEMENT_DATE = Coalesce("signed_on", "announced_on")
@@ -117,9 +124,7 @@ class AgreementFilterSet(PortalFilterSet):
         )
 
     def filter_region(self, queryset, name, region):
-        return subquery_in(
-            queryset, Q(deposits__regions=region) | Q(deal__deposits__regions=region)
-        )
+        return subquery_in(queryset, in_region(region))
 
 
 class PartyFilterSet(PortalFilterSet):

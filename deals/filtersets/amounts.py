@@ -17,13 +17,21 @@ from minerals_portal.api.filters import (
 )
 from minerals_portal.common.currencies import ISO_4217
 
+from .. import counting as rule
 from ..models import (
     Agreement,
     Amount,
     Publication,
 )
 from ..visibility import visible_agreements, visible_deals
-from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, subquery_in, with_usd
+from .base import (
+    SUBSIDIARIES_HELP,
+    PortalFilterSet,
+    company_filter,
+    in_region,
+    subquery_in,
+    with_usd,
+)
 
 
 class AmountFilterSet(PortalFilterSet):
@@ -38,7 +46,7 @@ class AmountFilterSet(PortalFilterSet):
     deposit = SlugFilter(
         queryset=Deposit.objects.all(),
         method="filter_deposit",
-        help_text="The amount's deposit, or a deposit of its deal (slug).",
+        help_text="The amount's deposit, or, when it names none, a deposit of its deal (slug).",
     )
     company = company_filter("The investor, or a party to the amount's agreement (slug).")
     include_subsidiaries = FlagFilter(help_text=SUBSIDIARIES_HELP)
@@ -46,7 +54,7 @@ class AmountFilterSet(PortalFilterSet):
         queryset=Commodity.objects.all(),
         widget=forms.Select,
         method="filter_commodity",
-        help_text="A commodity of the amount's deal (slug).",
+        help_text="A commodity of the amount's deal or of its agreement (slug).",
     )
     country = CountryFilter(field_name="deal__host_country", help_text="The deal's host country.")
     investor_country = CountryFilter(field_name="investor__country")
@@ -94,7 +102,7 @@ class AmountFilterSet(PortalFilterSet):
         fields = []
 
     def filter_deposit(self, queryset, name, deposit):
-        return subquery_in(queryset, Q(deposit=deposit) | Q(deal__deposits=deposit))
+        return rule.of_deposit(queryset, deposit)
 
     def filter_company(self, queryset, name, company):
         ids = self.chosen_companies(company)
@@ -103,10 +111,12 @@ class AmountFilterSet(PortalFilterSet):
         )
 
     def filter_commodity(self, queryset, name, commodity):
-        return subquery_in(queryset, Q(deal__commodities=commodity))
+        return subquery_in(
+            queryset, Q(deal__commodities=commodity) | Q(agreement__commodities=commodity)
+        )
 
     def filter_region(self, queryset, name, region):
-        return subquery_in(queryset, Q(deposit__regions=region) | Q(deal__deposits__regions=region))
+        return subquery_in(queryset, in_region(region, own="deposit__"))
 
     def filter_usd_min(self, queryset, name, value):
         return with_usd(queryset).filter(

@@ -92,6 +92,17 @@ def subquery_in(queryset, condition: Q):
     return queryset.filter(keep)
 
 
+def in_region(region, own: str = "deposits__") -> Q:
+    """Records in ``region``: by their own deposits (``own``), their deal's deposits, or
+    the deal's own location when no deposit locates it (a region, a facility's region)."""
+    return (
+        Q(**{f"{own}regions": region})
+        | Q(deal__deposits__regions=region)
+        | Q(deal__regions=region)
+        | Q(deal__facilities__region=region)
+    )
+
+
 def parties_of(ids) -> Q:
     return Q(company_id__in=ids) | Q(held_via_id__in=ids)
 

@@ -87,7 +87,7 @@ class DealFilterSet(PortalFilterSet):
         queryset=Region.objects.all(),
         widget=forms.Select,
         method="filter_region",
-        help_text="Region of a deposit.",
+        help_text="Region of a deposit of the deal, or the deal's own region or facility.",
     )
     publication = filters.MultipleChoiceFilter(choices=Publication.choices)
     updated_since = UpdatedSinceFilter()
@@ -111,4 +111,7 @@ class DealFilterSet(PortalFilterSet):
         )
 
     def filter_region(self, queryset, name, region):
-        return subquery_in(queryset, Q(deposits__regions=region))
+        return subquery_in(
+            queryset,
+            Q(deposits__regions=region) | Q(regions=region) | Q(facilities__region=region),
+        )

@@ -25,7 +25,7 @@ from ..models import (
     Tombstone,
 )
 from ..visibility import visible_agreements, visible_deals
-from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, subquery_in
+from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, in_region, subquery_in
 
 
 class EventFilterSet(PortalFilterSet):
@@ -92,9 +92,7 @@ class EventFilterSet(PortalFilterSet):
         )
 
     def filter_region(self, queryset, name, region):
-        return subquery_in(
-            queryset, Q(deposits__regions=region) | Q(deal__deposits__regions=region)
-        )
+        return subquery_in(queryset, in_region(region))
 
 
 class SourceFilterSet(PortalFilterSet):

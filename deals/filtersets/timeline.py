@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from deposits.models import Commodity, Deposit
 from minerals_portal.api.filters import CountryFilter, FlagFilter, LooseDateFilter, SlugFilter
 
+from .. import counting as rule
 from ..models import Agreement, Amount, Company, Event
 from ..visibility import visible
 from .agreements import AgreementFilterSet
@@ -72,18 +73,24 @@ class TimelineFilterSet(PortalFilterSet):
             if value not in (None, "", [], False)
         }
 
-    def querysets(self) -> dict:
+    def querysets(self, counting: bool = False) -> dict:
         """The visible agreements, amounts and events these filters select, by kind.
 
         The values were validated once by this form (names looked up once); each
-        kind's filter set applies them without validating them again.
+        kind's filter set applies them without validating them again. ``counting``:
+        amounts are chosen for the totals, the date range applied to the date each
+        commitment was first made (``deals.counting.made_between``), not its as-of.
         """
         chosen = self.chosen()
         result = {}
         for tag, (model, filterset_class, renamed) in TIMELINE_KINDS.items():
             queryset = visible(model.objects.all(), self.show_drafts)
-            if chosen:
-                values = {renamed.get(name, name): value for name, value in chosen.items()}
+            values = dict(chosen)
+            if counting and tag == "amount":
+                after, before = values.pop("date_after", None), values.pop("date_before", None)
+                queryset = rule.made_between(queryset, after, before)
+            if values:
+                values = {renamed.get(name, name): value for name, value in values.items()}
                 filterset = filterset_class(queryset=queryset, request=self.request)
                 filterset.form.cleaned_data = values
                 queryset = filterset.filter_queryset(queryset)

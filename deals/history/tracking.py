@@ -8,8 +8,8 @@ timestamps, the search key or the edit version leaves no event.
 
 import pghistory
 
-# Columns whose change alone is bookkeeping, not an edit.
-BOOKKEEPING = ("search_key", "version")
+# Columns whose change alone is bookkeeping, not an edit (first_as_of: kept by a trigger).
+BOOKKEEPING = ("search_key", "version", "first_as_of", "first_as_of_precision")
 
 
 def tracked(model_class):

@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from deals.roles import ANALYST, EDITOR, permission_codenames
+from deals.roles import ANALYST, EDITOR, in_state, permission_codenames
 
 
 def create_roles(apps, schema_editor):
@@ -16,7 +16,7 @@ def create_roles(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for role in (ANALYST, EDITOR):
         group, _ = Group.objects.get_or_create(name=role)
-        for app_label, codenames in permission_codenames(role).items():
+        for app_label, codenames in in_state(apps, permission_codenames(role)).items():
             perms = Permission.objects.filter(
                 content_type__app_label=app_label, codename__in=codenames
             )

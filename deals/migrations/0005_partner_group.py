@@ -20,7 +20,12 @@ def create_partner_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=PARTNER)
-    wanted = {(app, f"view_{model}") for app, models in DOMAIN_MODELS.items() for model in models}
+    wanted = {
+        (app, f"view_{model}")
+        for app, models in DOMAIN_MODELS.items()
+        for model in models
+        if (app, model) in {(m._meta.app_label, m._meta.model_name) for m in apps.get_models()}
+    }
     wanted.add(("deals", "view_tombstone"))
     for app_label, codename in sorted(wanted):
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)

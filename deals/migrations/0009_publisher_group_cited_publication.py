@@ -15,7 +15,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from deals.roles import EDITOR, permission_codenames
+from deals.roles import EDITOR, in_state, permission_codenames
 
 PUBLISHER = "publisher"
 
@@ -101,7 +101,7 @@ def create_publisher_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=PUBLISHER)
-    wanted = {(app, code) for app, codes in permission_codenames(EDITOR).items() for code in codes}
+    wanted = {(app, code) for app, codes in in_state(apps, permission_codenames(EDITOR)).items() for code in codes}
     wanted.add(("deals", "publish"))
     for app_label, codename in sorted(wanted):
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)

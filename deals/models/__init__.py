@@ -8,11 +8,13 @@ from .aggregates import (
     MonthlyActivity,
     RefreshState,
     TimelineTotals,
+    UnconvertedByPeriod,
     ViewRefresh,
 )
 from .agreements import Agreement, AgreementParty, Deal
 from .companies import Company, Ownership
 from .events import Event
+from .figures import Facility, FigureReport, StatusChange
 from .money import Amount, ExchangeRate
 from .publication import Publication
 from .seeding import SeedRecord
@@ -35,6 +37,9 @@ __all__ = [
     "Deal",
     "DealPipeline",
     "Event",
+    "Facility",
+    "FigureReport",
+    "StatusChange",
     "ExchangeRate",
     "MonthlyActivity",
     "Ownership",
@@ -44,6 +49,7 @@ __all__ = [
     "TimelineTotals",
     "Source",
     "Tombstone",
+    "UnconvertedByPeriod",
     "ViewRefresh",
 ]
 

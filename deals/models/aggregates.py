@@ -2,14 +2,17 @@
 
 Every table is rebuilt as a whole inside one transaction, so a reader sees
 either the previous complete content or the new one (PostgreSQL MVCC). Money
-columns are in USD; three kinds are kept apart everywhere:
+columns are in USD, from the one counting rule (``deals.counting``); the
+buckets are kept apart everywhere:
 
 * ``committed_usd``: investment commitments (equity-like money);
 * ``financing_usd``: financing interest (letters of interest, export credit);
-* ``other_usd``: contract, offtake and purchase-price values.
+* ``other_usd``: contract, offtake and purchase-price values;
+* ``lapsed_usd``: any of those on a lapsed or terminated agreement (not committed).
 
-Restated amounts are counted once (only the latest restatement), and only
-published records count. Links to other rows are not database constraints
+Project cost estimates are never counted. Restated amounts are counted once (only
+the latest restatement, in the period the first was made), and only published
+records count. Links to other rows are not database constraints
 (``db_constraint=False``): these tables are rebuilt wholesale, never edited.
 """
 
@@ -42,6 +45,7 @@ class MoneyColumns(Derived):
     committed_usd = _money()
     financing_usd = _money()
     other_usd = _money()
+    lapsed_usd = _money()
     amount_count = models.PositiveIntegerField(default=0)
     unconverted_count = models.PositiveIntegerField(
         default=0, help_text="Amounts left out of the USD sums for want of an exchange rate."
@@ -79,6 +83,7 @@ class CommittedByCompany(Derived):
     direct_other_usd = _money()
     via_subsidiaries_other_usd = _money()
     total_other_usd = _money()
+    total_lapsed_usd = _money()
     amount_count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -130,6 +135,8 @@ class DealPipeline(Derived):
     agreement_count = models.PositiveIntegerField(default=0)
     committed_usd = _money()
     financing_usd = _money()
+    other_usd = _money()
+    lapsed_usd = _money()
 
     class Meta:
         ordering = ["agreement_kind", "agreement_status"]
@@ -141,17 +148,46 @@ class DealPipeline(Derived):
 
 
 class MonthlyActivity(Derived):
-    """Per calendar month; dates known only to the year are left out of months."""
+    """Per calendar month; dates known only to the year are left out of months.
+
+    Money is counted by the one rule, each kind of money in its own column:
+    a commitment in the month it was first made, at its latest value.
+    """
 
     month = models.DateField()
     agreements_signed = models.PositiveIntegerField(default=0)
     events = models.PositiveIntegerField(default=0)
     amounts_announced = models.PositiveIntegerField(default=0)
-    amounts_announced_usd = _money()
+    committed_usd = _money()
+    financing_usd = _money()
+    other_usd = _money()
+    lapsed_usd = _money()
 
     class Meta:
         ordering = ["month"]
         constraints = [models.UniqueConstraint(fields=["month"], name="agg_month_unique")]
+
+
+class UnconvertedByPeriod(Derived):
+    """Money without an exchange rate to USD, in its own currency, by period and bucket.
+
+    Never dropped: pages show it beside the USD totals ("+ KZT 5 bn not converted").
+    """
+
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    bucket = models.CharField(max_length=12)
+    currency = models.CharField(max_length=3)
+    value = _money()
+    amount_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year", "quarter", "bucket", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "bucket", "currency"], name="agg_unconverted_unique"
+            )
+        ]
 
 
 class TimelineTotals(Derived):
@@ -169,7 +205,14 @@ class TimelineTotals(Derived):
     amounts = models.PositiveIntegerField(default=0)
     events = models.PositiveIntegerField(default=0)
     undated_agreements = models.PositiveIntegerField(default=0)
+    reported_agreements = models.PositiveIntegerField(
+        default=0, help_text="Undated agreements shown at the date they were first reported."
+    )
     committed_usd = _money()
+    lapsed_usd = _money()
+    unconverted = models.JSONField(
+        default=list, blank=True, help_text="[[currency, value]] of commitments without a rate."
+    )
     newest = models.JSONField(
         default=list, blank=True,
         help_text="The first pages' entries, newest first: [kind, id, ISO date, precision].",

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
-from deposits.models import Commodity, Deposit
+from deposits.models import Commodity, Deposit, Region
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
 from minerals_portal.common.models import Named, Timestamped, plain_number
 
@@ -45,6 +45,14 @@ class Deal(Publishable, Versioned, Named):
     host_country = models.CharField("host country (ISO 3166-1)", max_length=2, default="KZ")
     deposits = models.ManyToManyField(Deposit, related_name="deals", blank=True)
     commodities = models.ManyToManyField(Commodity, related_name="deals", blank=True)
+    regions = models.ManyToManyField(
+        Region, related_name="deals", blank=True,
+        help_text="Where the deal is, when no deposit locates it (or besides its deposits).",
+    )  # fmt: skip
+    facilities = models.ManyToManyField(
+        "deals.Facility", related_name="deals", blank=True,
+        help_text="A processing plant, refinery or other site the deal is located at.",
+    )  # fmt: skip
     citations = GenericRelation("deals.Citation")
 
     class Meta(Named.Meta):
@@ -192,6 +200,7 @@ class AgreementParty(Timestamped):
         help_text="The subsidiary through which the stake is held, if any.",
     )
     citations = GenericRelation("deals.Citation")
+    reports = GenericRelation("deals.FigureReport")
 
     class Meta:
         verbose_name_plural = "agreement parties"

@@ -1,5 +1,6 @@
 """Money committed or offered, and the dated exchange rates that convert it to USD."""
 
+import pgtrigger
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,21 +15,35 @@ from minerals_portal.common.models import Timestamped
 
 from .agreements import Agreement, Deal
 from .companies import Company
+from .figures import Qualifier
 from .publication import Publishable
 from .versioning import Versioned
 
 CURRENCY_CHECK = Q(currency__in=sorted(ISO_4217))
 
+# A commitment counts in the period it was first made: every amount carries the
+# as-of date of the first amount of its restatement chain, copied down the chain
+# whenever a link or a date changes.
+FIRST_AS_OF = """
+    SELECT first_as_of, first_as_of_precision INTO NEW.first_as_of, NEW.first_as_of_precision
+      FROM deals_amount WHERE id = NEW.restates_id;
+    IF NEW.restates_id IS NULL OR NEW.first_as_of IS NULL THEN
+        NEW.first_as_of := NEW.as_of;
+        NEW.first_as_of_precision := NEW.as_of_precision;
+    END IF;
+    RETURN NEW;
+"""
+FIRST_AS_OF_DOWN = """
+    UPDATE deals_amount
+       SET first_as_of = NEW.first_as_of, first_as_of_precision = NEW.first_as_of_precision
+     WHERE restates_id = NEW.id;
+    RETURN NULL;
+"""
+
 
 @tracked
 class Amount(Publishable, Versioned, Timestamped):
-    class Qualifier(models.TextChoices):
-        EXACT = "exact", _("exactly")
-        APPROXIMATELY = "approximately", _("about")
-        AT_LEAST = "at_least", _("at least")
-        UP_TO = "up_to", _("up to")
-        MORE_THAN = "more_than", _("more than")
-        RANGE = "range", _("range")
+    Qualifier = Qualifier
 
     class Kind(models.TextChoices):
         INVESTMENT_COMMITMENT = "investment_commitment", _("investment commitment")
@@ -36,6 +51,7 @@ class Amount(Publishable, Versioned, Timestamped):
         CONTRACT_VALUE = "contract_value", _("contract value")
         OFFTAKE_VALUE = "offtake_value", _("offtake value")
         PURCHASE_PRICE = "purchase_price", _("purchase price")
+        COST_ESTIMATE = "cost_estimate", _("project cost estimate")
 
     slug = models.SlugField(max_length=80, unique=True)
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="amounts")
@@ -70,10 +86,37 @@ class Amount(Publishable, Versioned, Timestamped):
         related_name="restatements",
         help_text="The earlier amount this one restates; totals count only the latest.",
     )
+    first_as_of = models.DateField(
+        null=True, editable=False,
+        help_text="As-of date of the first amount of its restatement chain (kept by a trigger).",
+    )  # fmt: skip
+    first_as_of_precision = models.CharField(
+        max_length=5, choices=Precision.choices, blank=True, editable=False
+    )
+    covers = models.ManyToManyField(
+        Deposit, related_name="cost_estimates", blank=True,
+        help_text="The deposits a project cost estimate covers (may be several).",
+    )  # fmt: skip
     citations = GenericRelation("deals.Citation")
+    reports = GenericRelation("deals.FigureReport")
 
     class Meta:
         ordering = ["as_of", "slug"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="amount_first_as_of",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=FIRST_AS_OF,
+            ),
+            pgtrigger.Trigger(
+                name="amount_first_as_of_down",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("first_as_of", "first_as_of_precision"),
+                func=FIRST_AS_OF_DOWN,
+            ),
+        ]
         indexes = [
             # The timeline's newest-first page: (as_of, id) read backwards, no sort.
             models.Index(fields=["as_of", "id"], name="amount_as_of_idx"),

@@ -11,8 +11,10 @@ from deals.models import (
     Company,
     Deal,
     Event,
+    Facility,
     Ownership,
     Source,
+    StatusChange,
 )
 from deals.representations.agreement import AgreementRepresentation
 from deposits.models import Commodity, Deposit, Region, ResourceEstimate
@@ -88,10 +90,19 @@ SECTIONS: dict[str, Section] = {
         required=("parent", "child", "relation"),
         natural_key=("parent", "child"),
     ),
+    "facilities": Section(
+        Facility,
+        scalars=("name", "name_ru", "name_kk", "aliases", "kind"),
+        fks={"region": "regions", "operator": "companies"},
+        required=("name", "kind"),
+    ),
     "deals": Section(
         Deal,
         scalars=("name", "name_ru", "name_kk", "aliases", "summary", "host_country"),
-        m2m={"deposits": "deposits", "commodities": "commodities"},
+        m2m={
+            "deposits": "deposits", "commodities": "commodities", "regions": "regions",
+            "facilities": "facilities",
+        },
         required=("name",),
     ),
 }
@@ -109,6 +120,7 @@ SECTIONS |= {
             "investor": "companies",
             "restates": "amounts",
         },
+        m2m={"covers": "deposits"},
         required=("deal", "value", "currency", "kind", "as_of"),
     ),
     "resource_estimates": Section(
@@ -118,6 +130,7 @@ SECTIONS |= {
             "quantity_qualifier",
             "measured",
             "grade_unit",
+            "grade_qualifier",
             "depth_limit_m",
             "category",
             "reporting_code",
@@ -125,7 +138,18 @@ SECTIONS |= {
         decimals=("quantity", "grade"),
         loose_dates={"as_of": "as_of"},
         fks={"deposit": "deposits", "commodity": "commodities"},
+        m2m={"also_covers": "deposits"},
         required=("deposit", "quantity", "quantity_unit", "measured", "category"),
+    ),
+    # An agreement's dated status history; each entry carries its own source and quote.
+    "status_changes": Section(
+        StatusChange,
+        scalars=("status", "quote"),
+        loose_dates={"date": "on"},
+        fks={"agreement": "agreements", "source": "sources"},
+        required=("agreement", "status", "date", "source", "quote"),
+        cited=False,
+        natural_key=("agreement", "status", "on"),
     ),
     "events": Section(
         Event,

@@ -35,8 +35,11 @@ Per aggregate (thin, typed entry points over the generic ones)
     publication.change_publication(actor, records, state)   moves what belongs along
     history.revert_change(actor, model, event)
     slugs.unique_slug(model, text, fallback) / slugs.fill_slug(record)
+    figures: a report marked in use becomes the record's value; an agreement's status
+        follows its dated history (steps of ``save``/``delete``, see the module)
 """
 
+from . import figures  # noqa: F401  (registers its steps of the generic write)
 from .base import check_now, delete, delete_many, save, unit
 
 __all__ = ["check_now", "delete", "delete_many", "save", "unit"]

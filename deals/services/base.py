@@ -85,6 +85,13 @@ def uncited_message(content_type_id: int, pk: int, key: str) -> str | None:
     return LAST_CITATION.format(record=f"{model._meta.verbose_name.capitalize()} “{record}”")
 
 
+# Per-model steps of the write (``deals.services.figures`` fills them): derived
+# fields the write layer keeps, e.g. an agreement's status from its history.
+BEFORE_SAVE: dict[type, list] = {}
+AFTER_SAVE: dict[type, list] = {}
+AFTER_DELETE: dict[type, list] = {}
+
+
 _current: ContextVar[Unit | None] = ContextVar("deals_services_unit", default=None)
 
 
@@ -152,10 +159,14 @@ def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exc
         # name with the constraint's own message (``refusals``). Django would ask the
         # database once per constraint, in a savepoint each.
         record.full_clean(exclude=list(exclude), validate_constraints=False)
+        for step in BEFORE_SAVE.get(type(record), ()):
+            step(actor, record)
         record.save()
         remember_old_slug(record)
         for name, objects in (m2m or {}).items():
             getattr(record, name).set(objects)
+        for step in AFTER_SAVE.get(type(record), ()):
+            step(actor, record)
         if moving and record.publication == Publication.PUBLISHED:
             current.note_published(record)
         current.note_write(record, old_target)
@@ -168,6 +179,8 @@ def delete(actor, record, *, path: str | None = None) -> None:
         rights.check_may_delete(actor, record)
         current.note_write(record)
         record.delete()
+        for step in AFTER_DELETE.get(type(record), ()):
+            step(actor, record)
 
 
 def delete_many(actor, records, *, path: str | None = None) -> None:

@@ -51,3 +51,22 @@ def cite(sources, obj, field=""):
     return {
         "citations": [c for c in sources.for_object(obj) if not field or c.field in ("", field)]
     }
+
+
+@register.inclusion_tag("deals/_counted.html")
+def counted(totals, bucket="committed"):
+    """A total by the counting rule, what could not be converted and what lapsed beside it,
+    each linked to the rule on the method page."""
+    return {
+        "value": getattr(totals, bucket, None),
+        "unconverted": totals.unconverted.get(bucket, []),
+        "lapsed": totals.lapsed,
+        "lapsed_unconverted": totals.unconverted.get("lapsed", []),
+        "show_lapsed": bucket == "committed",
+    }
+
+
+@register.inclusion_tag("deals/_rule_link.html")
+def rule(anchor, text=""):
+    """A link to one rule of the method page (``/method/#<anchor>``)."""
+    return {"anchor": anchor, "text": text}

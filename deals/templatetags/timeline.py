@@ -45,7 +45,8 @@ class _Page:
     def entry(self, e) -> dict:
         row = e.obj
         # Every key the template asks for is present: a missing one costs it a slow lookup.
-        shown = {"type": e.kind, "pk": row["pk"], **self.date(e.date), "deal_url": "", "draft": ""}
+        shown = {"type": e.kind, "pk": row["pk"], **self.date(e.date), "deal_url": "", "draft": "",
+                 "reported": e.reported}  # fmt: skip
         if row.get("deal__slug"):
             shown["deal_url"] = self.url("deal-detail", row["deal__slug"])
             shown["deal"] = localized_name(row, "deal__")

@@ -9,6 +9,7 @@ from deals.models import (
     CommittedByPeriod,
     DealPipeline,
     MonthlyActivity,
+    UnconvertedByPeriod,
     ViewRefresh,
 )
 
@@ -17,12 +18,12 @@ def dashboard(request):
     """Numbers from the derived views; the charts draw the same rows from ``/api/v1/stats/``.
 
     The tables are rendered once per refresh of the views (template fragment cache
-    keyed on "data as of"); the querysets below are lazy, so a cached render runs
-    only the one query for the refresh times.
+    keyed on "data as of"); the querysets below are lazy (the periods' two queries
+    aside), so a cached render runs few queries whatever the data's size.
     """
     context = {
         "by_commodity": CommittedByCommodity.objects.select_related("commodity"),
-        "by_period": CommittedByPeriod.objects.order_by("year", "quarter"),
+        "by_period": periods(),
         "by_country": CommittedByCountryPair.objects.all(),
         "pipeline": DealPipeline.objects.all(),
         "activity": MonthlyActivity.objects.order_by("-month")[:12],
@@ -31,6 +32,18 @@ def dashboard(request):
     context["as_of"] = min((r.refreshed_at for r in context["refreshes"].values()), default=None)
     context["chart_text"] = chart_text()
     return render(request, "deals/dashboard.html", context)
+
+
+def periods() -> list:
+    """The period rows, each with its money not converted to USD and its months (links)."""
+    missing: dict[tuple, list] = {}
+    for row in UnconvertedByPeriod.objects.all():
+        missing.setdefault((row.year, row.quarter), []).append(row)
+    rows = list(CommittedByPeriod.objects.order_by("year", "quarter"))
+    for row in rows:
+        row.unconverted = missing.pop((row.year, row.quarter), [])
+        row.first_month, row.last_month = 3 * row.quarter - 2, 3 * row.quarter
+    return rows
 
 
 def chart_text() -> dict:

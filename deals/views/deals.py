@@ -2,10 +2,10 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from deals.citations import gather
+from deals.counting import ENDED, totals
 from deals.filtersets import DealFilterSet, with_usd
-from deals.models import Agreement, AgreementParty, Amount, Deal, Event
+from deals.models import Agreement, AgreementParty, Amount, Deal, Event, FigureReport, StatusChange
 from deals.renamed import follows_renamed
-from deals.selectors import committed_total
 from deals.visibility import shows_drafts, visible
 
 from .listing import filtered_list
@@ -35,21 +35,29 @@ def deal_detail(request, slug):
     drafts = shows_drafts(request)
     deal = get_object_or_404(
         visible(Deal.objects.all(), drafts).prefetch_related(
-            "deposits__regions", "commodities"
+            "deposits__regions", "commodities", "regions", "facilities"
         ),
         slug=slug,
     )  # fmt: skip
+    reports = Prefetch("reports", queryset=FigureReport.objects.select_related("source"))
     parties = Prefetch(
-        "parties", queryset=AgreementParty.objects.select_related("company", "held_via")
+        "parties",
+        queryset=AgreementParty.objects.select_related("company", "held_via").prefetch_related(
+            reports
+        ),
     )
+    changes = Prefetch("status_changes", queryset=StatusChange.objects.select_related("source"))
     agreements = list(
         visible(Agreement.objects.filter(deal=deal), drafts)
-        .prefetch_related(parties, "deposits")
+        .prefetch_related(parties, "deposits", changes)
         .order_by("signed_on", "announced_on", "title")
     )
     amounts_qs = visible(Amount.objects.filter(deal=deal), drafts)
     amounts = list(
-        with_usd(amounts_qs).select_related("agreement", "investor", "restates").order_by("as_of")
+        with_usd(amounts_qs)
+        .select_related("agreement", "investor", "restates")
+        .prefetch_related(reports)
+        .order_by("as_of")
     )
     events = list(visible(Event.objects.filter(deal=deal), drafts).order_by("on"))
     records = [deal, *agreements, *amounts, *events]
@@ -59,7 +67,8 @@ def deal_detail(request, slug):
         "agreements": agreements,
         "amounts": amounts,
         "events": events,
-        "committed_usd": committed_total(amounts_qs),
+        "totals": totals(amounts_qs, drafts),
+        "ended": ENDED,
         "sources": gather(records),
     }
     return render(request, "deals/deal_detail.html", context)

@@ -46,6 +46,9 @@ VERSIONED = [
     "deals.Source",
     "deals.Citation",
     "deals.Tombstone",
+    "deals.FigureReport",
+    "deals.StatusChange",
+    "deals.Facility",
 ]
 
 

@@ -51,6 +51,8 @@ def agreement_form(world, **overrides):
         "parties-1-company": world["cove"].pk,
         "parties-1-role": "investor",
         "parties-1-stake": "75",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
         "amounts-TOTAL_FORMS": "1",
         "amounts-INITIAL_FORMS": "0",
         "amounts-0-value": "1100000000",

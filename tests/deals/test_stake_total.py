@@ -187,6 +187,8 @@ def admin_change_form(agreement, parties, **overrides):
         "signed_on_precision": agreement.signed_on_precision,
         "parties-TOTAL_FORMS": str(len(parties)),
         "parties-INITIAL_FORMS": str(sum(1 for p in parties if p.pk)),
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
         "amounts-TOTAL_FORMS": "0",
         "amounts-INITIAL_FORMS": "0",
         f"{citations}-TOTAL_FORMS": "0",

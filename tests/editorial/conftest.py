@@ -137,7 +137,7 @@ def change_form(agreement, **changes):
     }
     parties = list(agreement.parties.all())
     citations = list(agreement.citations.all())
-    forms = {"parties": parties, "amounts": [], CITATIONS: citations}
+    forms = {"parties": parties, "amounts": [], "status_changes": [], CITATIONS: citations}
     for prefix, rows in forms.items():
         data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)})
         data.update({f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
