@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # pg_trgm look-ups and indexes (search)
     "django.forms",  # Django's widget templates, for the project's form renderer
     "rest_framework",
     "django_filters",

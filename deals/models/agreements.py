@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from deals.history.tracking import tracked
 from deposits.models import Commodity, Deposit
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
-from minerals_portal.common.models import Named, Timestamped, plain_number
+from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
 
 from .companies import Company
 from .publication import Publishable
@@ -50,6 +50,7 @@ class Deal(Publishable, Versioned, Named):
     class Meta(Named.Meta):
         permissions = [("publish", "Can publish and withdraw deals, agreements, amounts, events")]
         indexes = [
+            key_index("deal_key_trgm"),
             # What public lists hide with an unpublished deal (see Agreement's index).
             models.Index(
                 fields=["id"], condition=~Q(publication="published"), name="deal_unpublished_idx"

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
-from minerals_portal.common.models import Named, Timestamped, plain_number
+from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
 
 
 @tracked
@@ -35,6 +35,7 @@ class Company(Named):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "companies"
+        indexes = [key_index("company_key_trgm")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

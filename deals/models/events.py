@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from deals.history.tracking import tracked
 from deposits.models import Deposit
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
-from minerals_portal.common.models import Timestamped
+from minerals_portal.common.models import Timestamped, text_index
 
 from .agreements import Agreement, Deal
 from .companies import Company
@@ -55,6 +55,7 @@ class Event(Publishable, Versioned, Timestamped):
         indexes = [
             models.Index(fields=["on", "id"], name="event_on_idx"),
             models.Index(fields=["updated_at", "id"], name="event_sync_idx"),
+            text_index("title", "event_title_trgm"),
         ]
         constraints = [
             precision_constraint("on", "event_on_precision"),
