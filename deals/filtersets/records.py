@@ -15,6 +15,7 @@ from minerals_portal.api.filters import (
     SlugFilter,
     UpdatedSinceFilter,
 )
+from minerals_portal.common.languages import ISO_639_1
 
 from ..models import (
     Agreement,
@@ -103,7 +104,8 @@ class SourceFilterSet(PortalFilterSet):
         help_text="Words to find in the title or publisher (all words must match).",
     )
     publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)
-    language = filters.MultipleChoiceFilter(choices=Source.Language.choices)
+    language = filters.MultipleChoiceFilter(choices=ISO_639_1)
+    kind = filters.MultipleChoiceFilter(choices=Source.Kind.choices)
     published_after = LooseDateFilter("published", "after")
     published_before = LooseDateFilter("published", "before")
     updated_since = UpdatedSinceFilter()

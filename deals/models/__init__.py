@@ -16,7 +16,7 @@ from .events import Event
 from .money import Amount, ExchangeRate
 from .publication import Publication
 from .seeding import SeedRecord
-from .sources import Citation, Source
+from .sources import Citation, Source, SourceRelation
 from .sync import ApiToken, DataVersion, Tombstone
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "SeedRecord",
     "TimelineTotals",
     "Source",
+    "SourceRelation",
     "Tombstone",
     "ViewRefresh",
 ]

@@ -11,7 +11,6 @@ aborts it with a ``SeedError`` naming the section, index and key.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -202,11 +201,6 @@ class _Loader:
         for f, section in spec.fks.items():
             if f in record:
                 values[f] = self.ref(section, record[f]) if record[f] else None
-        if name == "sources":
-            try:
-                values["published"] = dt.date.fromisoformat(str(record["published"]))
-            except ValueError:
-                raise self.fail(f"published {record['published']!r} is not YYYY-MM-DD") from None
         if hasattr(spec.model, "publication"):
             values["publication"] = Publication.PUBLISHED  # the seed is reviewed real data
         return values
@@ -216,6 +210,11 @@ class _Loader:
         extra: dict[str, Any] = {"citations": None}
         if SECTIONS[name].cited:
             extra["citations"] = self._citations(record["citations"])
+        if name == "sources":
+            extra["relations"] = [
+                (item.get("kind"), self.ref("sources", item.get("source")))
+                for item in self._items(record, "relations", {"kind", "source"})
+            ]
         if name == "deposits":
             extra["commodities"] = {}
             for i, item in enumerate(record.get("commodities") or []):
@@ -274,7 +273,17 @@ class _Loader:
             writing.set_citations(obj, extra["citations"])
         if "parties" in extra:
             writing.set_parties(obj, extra["parties"])
+        if "relations" in extra:
+            writing.set_relations(obj, extra["relations"])
         writing.finish()
+
+    def _items(self, record: dict[str, Any], name: str, keys: set[str]) -> list[dict]:
+        """``record[name]``: a list of mappings with exactly ``keys``."""
+        items = record.get(name) or []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or set(item) != keys:
+                raise self.fail(f"{name}[{i}] must be {{{', '.join(sorted(keys))}}}")
+        return items
 
     def _keep(self, section: str, key: str, current: dict | None, reason: str) -> None:
         seeded = self.seeded.get((section, key))

@@ -35,7 +35,8 @@ class Section:
 SECTIONS: dict[str, Section] = {
     "sources": Section(
         Source,
-        scalars=("publisher", "title", "url", "language", "file"),
+        scalars=("kind", "publisher", "title", "url", "archive_url", "language", "file"),
+        loose_dates={"published": "published"},
         required=("publisher", "title", "language", "published"),
         cited=False,
     ),
@@ -167,7 +168,7 @@ SECTIONS["agreements"] = declared(
 
 # Keys handled outside the generic table.
 SPECIAL = {
-    "sources": {"published"},
+    "sources": {"relations"},
     "deposits": {"commodities"},
     "agreements": {"parties"},
     "ownerships": set(),

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
-from deals.models import Agreement, AgreementParty, Citation, Publication
+from deals.models import Agreement, AgreementParty, Citation, Publication, Source
 from deposits.models import Deposit, DepositCommodity
 
 
@@ -25,6 +26,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 
@@ -58,6 +61,8 @@ def snapshot(obj: models.Model) -> dict:
             ({**_fields(p, skip=("agreement",)), "citations": _citations(p)} for p in parties),
             key=lambda p: (p["company"], p["role"]),
         )
+    if isinstance(obj, Source) and obj.relations.exists():  # absent before relations existed
+        data["relations"] = sorted(obj.relations.values_list("kind", "other_id"))
     if hasattr(obj, "citations"):
         data["citations"] = _citations(obj)
     return json.loads(json.dumps(data))  # tuples as lists: what a JSONField gives back
