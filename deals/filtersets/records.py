@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import (
     Q,
 )
+from django.utils.translation import gettext_lazy as _
 
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.filters import (
@@ -101,6 +102,7 @@ class SourceFilterSet(PortalFilterSet):
     q = FoldedSearchFilter(
         key_paths=(),
         text_paths=("title", "publisher"),
+        label=_("Words"),
         help_text="Words to find in the title or publisher (all words must match).",
     )
     publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)

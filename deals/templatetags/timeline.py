@@ -87,6 +87,10 @@ class _Page:
         return {
             "title": row["title"], "description": row["description"],
             "kind": self.label(Event.Kind, row["kind"]), "end": str(end) if end else "",
+            "sources": [
+                {"url": self.url("source-detail", s["slug"]), "publisher": s["publisher"]}
+                for s in row["sources"]
+            ],
         }  # fmt: skip
 
 
