@@ -45,7 +45,7 @@ def _load(rows) -> dict[str, dict[int, dict]]:
     if ids["agreement"]:
         agreements = Agreement.objects.filter(pk__in=ids["agreement"]).order_by()
         for row in agreements.values(
-            "pk", "title", "kind", "status", "publication", *_named("deal")
+            "pk", "title", "title_ru", "kind", "status", "publication", *_named("deal")
         ):
             loaded["agreement"][row["pk"]] = {**row, "parties": []}
         parties = AgreementParty.objects.filter(agreement__in=ids["agreement"])
@@ -63,7 +63,15 @@ def _load(rows) -> dict[str, dict[int, dict]]:
     if ids["event"]:
         events = Event.objects.filter(pk__in=ids["event"]).order_by()
         for row in events.values(
-            "pk", "title", "kind", "description", "end_on", "end_on_precision", *_named("deal")
+            "pk",
+            "title",
+            "title_ru",
+            "kind",
+            "description",
+            "description_ru",
+            "end_on",
+            "end_on_precision",
+            *_named("deal"),
         ):
             loaded["event"][row["pk"]] = {**row, "sources": []}
         cited = Citation.objects.filter(

@@ -112,6 +112,7 @@ class Deposit(Named):
         "area (km²)", max_digits=12, decimal_places=2, null=True, blank=True
     )
     description = models.TextField(blank=True)
+    description_ru = models.TextField("description (Russian)", blank=True)
     commodities = models.ManyToManyField(
         Commodity, through="DepositCommodity", related_name="deposits", blank=True
     )

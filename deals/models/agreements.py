@@ -42,6 +42,7 @@ STAKE_TOTAL_CHECK = f"""
 @tracked
 class Deal(Publishable, Versioned, Named):
     summary = models.TextField(blank=True)
+    summary_ru = models.TextField("summary (Russian)", blank=True)
     host_country = models.CharField("host country (ISO 3166-1)", max_length=2, default="KZ")
     deposits = models.ManyToManyField(Deposit, related_name="deals", blank=True)
     commodities = models.ManyToManyField(Commodity, related_name="deals", blank=True)
@@ -99,6 +100,7 @@ class Agreement(Publishable, Versioned, Timestamped):
     slug = models.SlugField(max_length=80, unique=True)
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="agreements")
     title = models.CharField(max_length=300)
+    title_ru = models.CharField("title (Russian)", max_length=300, blank=True)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     announced_on = models.DateField(null=True, blank=True)

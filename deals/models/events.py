@@ -34,6 +34,7 @@ class Event(Publishable, Versioned, Timestamped):
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
+    title_ru = models.CharField("title (Russian)", max_length=300, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     on = models.DateField("date")
     on_precision = models.CharField(max_length=5, choices=Precision.choices)
@@ -48,6 +49,7 @@ class Event(Publishable, Versioned, Timestamped):
     deposits = models.ManyToManyField(Deposit, related_name="events", blank=True)
     companies = models.ManyToManyField(Company, related_name="events", blank=True)
     description = models.TextField(blank=True)
+    description_ru = models.TextField("description (Russian)", blank=True)
     citations = GenericRelation("deals.Citation")
 
     class Meta:

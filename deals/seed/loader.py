@@ -26,7 +26,7 @@ from minerals_portal.common.loose_dates import LooseDate
 from . import writing
 from .report import Kept, LoadReport
 from .sections import CITATION_KEYS, PARTY_KEYS, SECTIONS, SPECIAL, Section
-from .snapshot import fingerprint, snapshot, why_kept
+from .snapshot import fingerprint, same_content, snapshot, why_kept
 
 __all__ = ["LoadReport", "SeedError", "load_dataset", "read_dataset"]
 
@@ -146,7 +146,7 @@ class _Loader:
             self._keep(name, key, None, why_kept(seeded.written, None))
             return None
         before = snapshot(existing) if existing is not None else None
-        if seeded is not None and seeded.written != before:
+        if seeded is not None and not same_content(seeded.written, before):
             self._keep(name, key, before, why_kept(seeded.written, before))
             return existing
         obj = existing or spec.model(**({} if spec.natural_key else {"slug": key}))
@@ -308,7 +308,7 @@ def _describe(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def read_dataset(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path):
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -317,6 +317,31 @@ def read_dataset(path: Path) -> dict[str, Any]:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SeedError(f"{path} is not valid YAML: {exc}") from None
+
+
+def read_dataset(path: Path) -> dict[str, Any]:
+    """The dataset at ``path``, with the texts of its translation files merged in.
+
+    ``<name>.<lang>.yaml`` beside it (e.g. ``dataset.ru.yaml``) maps a section to
+    ``{record key: {field: text}}``: Russian titles and summaries kept apart from
+    the records, so that translating never edits the facts.
+    """
+    path = Path(path)
+    data = _read_yaml(path)
+    for extra in sorted(path.parent.glob(f"{path.stem}.*.yaml")):
+        _merge_texts(data, extra, _read_yaml(extra) or {})
+    return data
+
+
+def _merge_texts(data, where: Path, texts: dict) -> None:
+    if not isinstance(data, dict) or not isinstance(texts, dict):
+        raise SeedError(f"{where.name}: must map a section to {{record key: {{field: text}}}}")
+    for section, by_key in texts.items():
+        records = {r.get("key"): r for r in data.get(section) or [] if isinstance(r, dict)}
+        for key, fields in (by_key or {}).items():
+            if key not in records or not isinstance(fields, dict):
+                raise SeedError(f"{where.name}: {section} has no record {key!r} to translate")
+            records[key].update(fields)
 
 
 def load_dataset(data: dict[str, Any]) -> LoadReport:

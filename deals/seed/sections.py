@@ -70,6 +70,7 @@ SECTIONS: dict[str, Section] = {
             "kind",
             "stage",
             "description",
+            "description_ru",
             "location_accuracy",
         ),
         decimals=("area_km2", "latitude", "longitude"),
@@ -78,7 +79,16 @@ SECTIONS: dict[str, Section] = {
     ),
     "companies": Section(
         Company,
-        scalars=("name", "name_ru", "name_kk", "aliases", "kind", "country", "description"),
+        scalars=(
+            "name",
+            "name_ru",
+            "name_kk",
+            "aliases",
+            "kind",
+            "country",
+            "description",
+            "description_ru",
+        ),  # fmt: skip
         required=("name", "kind", "country"),
     ),
     "ownerships": Section(
@@ -91,7 +101,7 @@ SECTIONS: dict[str, Section] = {
     ),
     "deals": Section(
         Deal,
-        scalars=("name", "name_ru", "name_kk", "aliases", "summary", "host_country"),
+        scalars=("name", "name_ru", "name_kk", "aliases", "summary", "summary_ru", "host_country"),
         m2m={"deposits": "deposits", "commodities": "commodities"},
         required=("name",),
     ),
@@ -130,7 +140,7 @@ SECTIONS |= {
     ),
     "events": Section(
         Event,
-        scalars=("title", "kind", "description"),
+        scalars=("title", "title_ru", "kind", "description", "description_ru"),
         loose_dates={"date": "on", "end_date": "end_on"},
         fks={"deal": "deals", "agreement": "agreements"},
         m2m={"deposits": "deposits", "companies": "companies"},
