@@ -16,7 +16,7 @@ def create_roles(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for role in (ANALYST, EDITOR):
         group, _ = Group.objects.get_or_create(name=role)
-        for app_label, codenames in permission_codenames(role).items():
+        for app_label, codenames in permission_codenames(role, apps).items():
             perms = Permission.objects.filter(
                 content_type__app_label=app_label, codename__in=codenames
             )

@@ -7,7 +7,7 @@ keeps a single leaf migration.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from deals.roles import DOMAIN_MODELS
+from deals.roles import ANALYST, permission_codenames
 
 PARTNER = "partner"
 
@@ -20,7 +20,9 @@ def create_partner_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=PARTNER)
-    wanted = {(app, f"view_{model}") for app, models in DOMAIN_MODELS.items() for model in models}
+    # The analyst's view permissions on the domain models this migration's state holds.
+    granted = permission_codenames(ANALYST, apps)
+    wanted = {(app, code) for app, codes in granted.items() for code in codes}
     wanted.add(("deals", "view_tombstone"))
     for app_label, codename in sorted(wanted):
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)

@@ -101,7 +101,8 @@ def create_publisher_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=PUBLISHER)
-    wanted = {(app, code) for app, codes in permission_codenames(EDITOR).items() for code in codes}
+    granted = permission_codenames(EDITOR, apps)
+    wanted = {(app, code) for app, codes in granted.items() for code in codes}
     wanted.add(("deals", "publish"))
     for app_label, codename in sorted(wanted):
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)

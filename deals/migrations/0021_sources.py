@@ -9,6 +9,13 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+from deals.roles import grant_on_new_models
+
+
+def grant_relations(apps, schema_editor):
+    """Editors and publishers record relations between sources; analysts see them."""
+    grant_on_new_models(apps, "deals", {"sourcerelation"})
+
 
 class Migration(migrations.Migration):
 
@@ -287,4 +294,5 @@ class Migration(migrations.Migration):
             model_name='sourcerelation',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "deals_sourcerelationhistory" ("created_at", "id", "kind", "other_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "source_id", "updated_at") VALUES (OLD."created_at", OLD."id", OLD."kind", OLD."other_id", _pgh_attach_context(), clock_timestamp(), \'delete\', OLD."id", OLD."source_id", OLD."updated_at"); RETURN NULL;', hash='5f2f663ff01503b6da6f90499d585716b8fcfb76', operation='DELETE', pgid='pgtrigger_delete_delete_fb7f0', table='deals_sourcerelation', when='AFTER')),
         ),
+        migrations.RunPython(grant_relations, migrations.RunPython.noop),
     ]
