@@ -236,12 +236,15 @@ class EventDetailSerializer(EventListSerializer):
 class SourceListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["slug", "publisher", "title", "url", "language", "published", "updated_at"]
+        fields = [
+            "slug", "kind", "publisher", "title", "url", "language", "published",
+            "published_precision", "accessed", "updated_at",
+        ]  # fmt: skip
 
 
 class SourceDetailSerializer(SourceListSerializer):
     class Meta(SourceListSerializer.Meta):
-        fields = [*SourceListSerializer.Meta.fields, "created_at"]
+        fields = [*SourceListSerializer.Meta.fields, "archive_url", "archive_sha256", "created_at"]
 
 
 class TombstoneSerializer(serializers.ModelSerializer):
