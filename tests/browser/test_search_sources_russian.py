@@ -24,13 +24,6 @@ def test_a_typo_in_the_search_box_finds_severny_katpar(tab):
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Severny Katpar"))
 
 
-def test_a_filter_typo_links_to_the_search(tab):
-    page = tab.goto("/?company=Katapr")
-    expect(page.get_by_role("alert")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Search every deposit.*Katapr")).click()
-    expect(page.get_by_role("link", name="Severny Katpar", exact=True)).to_be_visible()
-
-
 def test_an_editor_records_a_chinese_source_known_only_by_its_year(tab):
     User.objects.create_superuser("admin-browser", password=PASSWORD)
     page = tab.goto("/admin/login/?next=/admin/deals/source/add/")
