@@ -26,6 +26,7 @@ from .models import (
     ExchangeRate,
     Ownership,
     Source,
+    SourceRelation,
 )
 from .representations.agreement import AgreementRepresentation
 
@@ -33,7 +34,7 @@ from .representations.agreement import AgreementRepresentation
 class CitationInline(GenericTabularInline):
     model = Citation
     extra = 1
-    fields = ("source", "field", "quote")
+    fields = ("source", "field", "quote", "quote_kind", "unverified")
     autocomplete_fields = ("source",)
     verbose_name_plural = "citations (source and quoted sentence)"
 
@@ -67,10 +68,21 @@ class AmountInline(admin.StackedInline):
         return formset
 
 
+class SourceRelationInline(admin.TabularInline):
+    model = SourceRelation
+    fk_name = "source"
+    extra = 1
+    fields = ("kind", "other")
+    autocomplete_fields = ("other",)
+    verbose_name_plural = "relations to other sources (translation of, republished from, relies on)"
+
+
 @admin.register(Source)
 class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    list_display = ("publisher", "title", "language", "published")
-    list_filter = ("language", "publisher")
+    list_display = ("publisher", "title", "kind", "language", "published", "published_precision")
+    list_filter = ("kind", "language", "publisher")
+    readonly_fields = ("archive_sha256",)
+    inlines = [SourceRelationInline]
     search_fields = ("publisher", "title", "url")
     date_hierarchy = "published"
     prepopulated_fields = {"slug": ("publisher", "title")}
@@ -78,8 +90,8 @@ class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    list_display = ("source", "content_type", "object_id", "field", "short_quote")
-    list_filter = ("content_type", "source")
+    list_display = ("source", "content_type", "object_id", "field", "short_quote", "unverified")
+    list_filter = ("content_type", "unverified", "quote_kind", "source")
     search_fields = ("quote", "source__publisher")
     autocomplete_fields = ("source",)
     list_select_related = ("source", "content_type")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+
 from minerals_portal.common.loose_dates import LooseDate
 
-from .models import Agreement, AgreementParty, Amount, Event
+from .models import Agreement, AgreementParty, Amount, Citation, Event
 
 
 @dataclass
@@ -44,7 +46,7 @@ def _load(rows) -> dict[str, dict[int, dict]]:
     if ids["agreement"]:
         agreements = Agreement.objects.filter(pk__in=ids["agreement"]).order_by()
         for row in agreements.values(
-            "pk", "title", "kind", "status", "publication", *_named("deal")
+            "pk", "title", "title_ru", "kind", "status", "publication", *_named("deal")
         ):
             loaded["agreement"][row["pk"]] = {**row, "parties": []}
         parties = AgreementParty.objects.filter(agreement__in=ids["agreement"])
@@ -62,9 +64,23 @@ def _load(rows) -> dict[str, dict[int, dict]]:
     if ids["event"]:
         events = Event.objects.filter(pk__in=ids["event"]).order_by()
         for row in events.values(
-            "pk", "title", "kind", "description", "end_on", "end_on_precision", *_named("deal")
+            "pk",
+            "title",
+            "title_ru",
+            "kind",
+            "description",
+            "description_ru",
+            "end_on",
+            "end_on_precision",
+            *_named("deal"),
         ):
-            loaded["event"][row["pk"]] = row
+            loaded["event"][row["pk"]] = {**row, "sources": []}
+        cited = Citation.objects.filter(
+            content_type=ContentType.objects.get_for_model(Event), object_id__in=ids["event"]
+        )
+        pairs = cited.values_list("object_id", "source__slug", "source__publisher").distinct()
+        for event_id, slug, publisher in pairs.order_by("object_id", "source__publisher"):
+            loaded["event"][event_id]["sources"].append({"slug": slug, "publisher": publisher})
     return loaded
 
 

@@ -23,5 +23,7 @@ urlpatterns = [
     path("editorial/", editorial.editorial_dashboard, name="editorial"),
     path("method/", method.method, name="method"),
     path("search/", search.search, name="search"),
+    path("sources/", sources.source_list, name="source-list"),
     path("sources/<slug:slug>/", sources.source_detail, name="source-detail"),
+    path("sources/<slug:slug>/copy/", sources.source_copy, name="source-copy"),
 ]

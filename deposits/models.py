@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
-from minerals_portal.common.models import Named, Timestamped, plain_number
+from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
 
 
 def _validate_aliases(aliases):
@@ -39,6 +39,7 @@ class Commodity(Named):
 
     class Meta(Named.Meta):
         verbose_name_plural = "commodities"
+        indexes = [key_index("commodity_key_trgm")]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="commodity_name_unique"),
             models.CheckConstraint(condition=~Q(code=""), name="commodity_code_not_empty"),
@@ -57,6 +58,7 @@ class Region(Named):
     citations = GenericRelation("deals.Citation")
 
     class Meta(Named.Meta):
+        indexes = [key_index("region_key_trgm")]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="region_name_unique"),
             models.CheckConstraint(
@@ -110,12 +112,14 @@ class Deposit(Named):
         "area (km²)", max_digits=12, decimal_places=2, null=True, blank=True
     )
     description = models.TextField(blank=True)
+    description_ru = models.TextField("description (Russian)", blank=True)
     commodities = models.ManyToManyField(
         Commodity, through="DepositCommodity", related_name="deposits", blank=True
     )
     citations = GenericRelation("deals.Citation")
 
     class Meta(Named.Meta):
+        indexes = [key_index("deposit_key_trgm")]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="deposit_name_unique"),
             models.CheckConstraint(

@@ -90,6 +90,8 @@ PAGES = {
         *[Read(f"/search/?q={word}", names_companies=True) for word in SEARCH_WORDS],
     ],
     "source-detail": lambda w: [Read("/sources/harbour-wire/", _quotes())],
+    "source-list": lambda w: [Read("/sources/"), Read("/sources/?q=harbour")],
+    "source-copy": lambda w: [Read("/sources/harbour-wire/copy/")],
 }
 
 

@@ -263,20 +263,14 @@ class SourceListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            "id",
-            "slug",
-            "publisher",
-            "title",
-            "url",
-            "language",
-            "published",
-            "updated_at",
-        ]
+            "id", "slug", "kind", "publisher", "title", "url", "language", "published",
+            "published_precision", "accessed", "updated_at",
+        ]  # fmt: skip
 
 
 class SourceDetailSerializer(SourceListSerializer):
     class Meta(SourceListSerializer.Meta):
-        fields = [*SourceListSerializer.Meta.fields, "created_at"]
+        fields = [*SourceListSerializer.Meta.fields, "archive_url", "archive_sha256", "created_at"]
 
 
 class TombstoneSerializer(serializers.ModelSerializer):

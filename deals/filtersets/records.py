@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import (
     Q,
 )
+from django.utils.translation import gettext_lazy as _
 
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.filters import (
@@ -16,6 +17,7 @@ from minerals_portal.api.filters import (
     SlugFilter,
     UpdatedSinceFilter,
 )
+from minerals_portal.common.languages import ISO_639_1
 
 from ..models import (
     Agreement,
@@ -99,10 +101,12 @@ class SourceFilterSet(PortalFilterSet):
     q = FoldedSearchFilter(
         key_paths=(),
         text_paths=("title", "publisher"),
+        label=_("Words"),
         help_text="Words to find in the title or publisher (all words must match).",
     )
     publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)
-    language = filters.MultipleChoiceFilter(choices=Source.Language.choices)
+    language = filters.MultipleChoiceFilter(choices=ISO_639_1)
+    kind = filters.MultipleChoiceFilter(choices=Source.Kind.choices)
     published_after = LooseDateFilter("published", "after")
     published_before = LooseDateFilter("published", "before")
     updated_since = UpdatedSinceFilter()

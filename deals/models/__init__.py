@@ -18,7 +18,7 @@ from .figures import Facility, FigureReport, StatusChange
 from .money import Amount, ExchangeRate
 from .publication import Publication
 from .seeding import SeedRecord
-from .sources import Citation, Source
+from .sources import Citation, Source, SourceRelation
 from .sync import ApiToken, DataVersion, Tombstone
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "SeedRecord",
     "TimelineTotals",
     "Source",
+    "SourceRelation",
     "Tombstone",
     "UnconvertedByPeriod",
     "ViewRefresh",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from deals.history.tracking import tracked
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
-from minerals_portal.common.models import Named, Timestamped, plain_number
+from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
 
 from .companies import Company
 from .publication import Publishable
@@ -42,6 +42,7 @@ STAKE_TOTAL_CHECK = f"""
 @tracked
 class Deal(Publishable, Versioned, Named):
     summary = models.TextField(blank=True)
+    summary_ru = models.TextField("summary (Russian)", blank=True)
     host_country = models.CharField("host country (ISO 3166-1)", max_length=2, default="KZ")
     deposits = models.ManyToManyField(Deposit, related_name="deals", blank=True)
     commodities = models.ManyToManyField(Commodity, related_name="deals", blank=True)
@@ -58,6 +59,7 @@ class Deal(Publishable, Versioned, Named):
     class Meta(Named.Meta):
         permissions = [("publish", "Can publish and withdraw deals, agreements, amounts, events")]
         indexes = [
+            key_index("deal_key_trgm"),
             # What public lists hide with an unpublished deal (see Agreement's index).
             models.Index(
                 fields=["id"], condition=~Q(publication="published"), name="deal_unpublished_idx"
@@ -106,6 +108,7 @@ class Agreement(Publishable, Versioned, Timestamped):
     slug = models.SlugField(max_length=80, unique=True)
     deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="agreements")
     title = models.CharField(max_length=300)
+    title_ru = models.CharField("title (Russian)", max_length=300, blank=True)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     announced_on = models.DateField(null=True, blank=True)

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
-from minerals_portal.common.models import Named, Timestamped, plain_number
+from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
 
 
 @tracked
@@ -30,11 +31,13 @@ class Company(Named):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     country = models.CharField("ISO 3166-1 country", max_length=2)
     description = models.TextField(blank=True)
+    description_ru = models.TextField("description (Russian)", blank=True)
     citations = GenericRelation("deals.Citation")
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "companies"
+        indexes = [key_index("company_key_trgm")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -105,7 +108,7 @@ class Ownership(Timestamped):
     def stake_label(self) -> str:
         lo, hi = self.stake_min, self.stake_max
         if lo is None and hi is None:
-            return "stake not stated"
+            return gettext("stake not stated")
         if lo == hi:
             return f"{plain_number(lo)} %"
         if hi is None:

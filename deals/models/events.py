@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from deals.history.tracking import tracked
 from deposits.models import Deposit
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
-from minerals_portal.common.models import Timestamped
+from minerals_portal.common.models import Timestamped, text_index
 
 from .agreements import Agreement, Deal
 from .companies import Company
@@ -34,6 +34,7 @@ class Event(Publishable, Versioned, Timestamped):
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
+    title_ru = models.CharField("title (Russian)", max_length=300, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     on = models.DateField("date")
     on_precision = models.CharField(max_length=5, choices=Precision.choices)
@@ -48,6 +49,7 @@ class Event(Publishable, Versioned, Timestamped):
     deposits = models.ManyToManyField(Deposit, related_name="events", blank=True)
     companies = models.ManyToManyField(Company, related_name="events", blank=True)
     description = models.TextField(blank=True)
+    description_ru = models.TextField("description (Russian)", blank=True)
     citations = GenericRelation("deals.Citation")
 
     class Meta:
@@ -55,6 +57,7 @@ class Event(Publishable, Versioned, Timestamped):
         indexes = [
             models.Index(fields=["on", "id"], name="event_on_idx"),
             models.Index(fields=["updated_at", "id"], name="event_sync_idx"),
+            text_index("title", "event_title_trgm"),
         ]
         constraints = [
             precision_constraint("on", "event_on_precision"),

@@ -65,6 +65,7 @@ class AgreementRepresentation(Representation):
             label="Empty: made from the title. An existing slug updates that agreement.",
         ),
         Attr("title", import_as="agreement_title", label="Required for a new agreement."),
+        Attr("title_ru", import_as="agreement_title_ru", label="The title in Russian."),
         One("deal", brief=DealBrief, csv_fields={"deal_slug": "slug", "deal_name": "name"}),
         Attr("kind"),
         Attr("status"),

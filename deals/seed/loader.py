@@ -11,7 +11,6 @@ aborts it with a ``SeedError`` naming the section, index and key.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from minerals_portal.common.loose_dates import LooseDate
 from . import writing
 from .report import Kept, LoadReport
 from .sections import CITATION_KEYS, PARTY_KEYS, SECTIONS, SPECIAL, Section
-from .snapshot import fingerprint, snapshot, why_kept
+from .snapshot import fingerprint, same_content, snapshot, why_kept
 
 __all__ = ["LoadReport", "SeedError", "load_dataset", "read_dataset"]
 
@@ -147,7 +146,7 @@ class _Loader:
             self._keep(name, key, None, why_kept(seeded.written, None))
             return None
         before = snapshot(existing) if existing is not None else None
-        if seeded is not None and seeded.written != before:
+        if seeded is not None and not same_content(seeded.written, before):
             self._keep(name, key, before, why_kept(seeded.written, before))
             return existing
         obj = existing or spec.model(**({} if spec.natural_key else {"slug": key}))
@@ -202,11 +201,6 @@ class _Loader:
         for f, section in spec.fks.items():
             if f in record:
                 values[f] = self.ref(section, record[f]) if record[f] else None
-        if name == "sources":
-            try:
-                values["published"] = dt.date.fromisoformat(str(record["published"]))
-            except ValueError:
-                raise self.fail(f"published {record['published']!r} is not YYYY-MM-DD") from None
         if hasattr(spec.model, "publication"):
             values["publication"] = Publication.PUBLISHED  # the seed is reviewed real data
         return values
@@ -216,6 +210,11 @@ class _Loader:
         extra: dict[str, Any] = {"citations": None}
         if SECTIONS[name].cited:
             extra["citations"] = self._citations(record["citations"])
+        if name == "sources":
+            extra["relations"] = [
+                (item.get("kind"), self.ref("sources", item.get("source")))
+                for item in self._items(record, "relations", {"kind", "source"})
+            ]
         if name == "deposits":
             extra["commodities"] = {}
             for i, item in enumerate(record.get("commodities") or []):
@@ -274,7 +273,17 @@ class _Loader:
             writing.set_citations(obj, extra["citations"])
         if "parties" in extra:
             writing.set_parties(obj, extra["parties"])
+        if "relations" in extra:
+            writing.set_relations(obj, extra["relations"])
         writing.finish()
+
+    def _items(self, record: dict[str, Any], name: str, keys: set[str]) -> list[dict]:
+        """``record[name]``: a list of mappings with exactly ``keys``."""
+        items = record.get(name) or []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or set(item) != keys:
+                raise self.fail(f"{name}[{i}] must be {{{', '.join(sorted(keys))}}}")
+        return items
 
     def _keep(self, section: str, key: str, current: dict | None, reason: str) -> None:
         seeded = self.seeded.get((section, key))
@@ -299,7 +308,7 @@ def _describe(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def read_dataset(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path):
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -308,6 +317,31 @@ def read_dataset(path: Path) -> dict[str, Any]:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SeedError(f"{path} is not valid YAML: {exc}") from None
+
+
+def read_dataset(path: Path) -> dict[str, Any]:
+    """The dataset at ``path``, with the texts of its translation files merged in.
+
+    ``<name>.<lang>.yaml`` beside it (e.g. ``dataset.ru.yaml``) maps a section to
+    ``{record key: {field: text}}``: Russian titles and summaries kept apart from
+    the records, so that translating never edits the facts.
+    """
+    path = Path(path)
+    data = _read_yaml(path)
+    for extra in sorted(path.parent.glob(f"{path.stem}.*.yaml")):
+        _merge_texts(data, extra, _read_yaml(extra) or {})
+    return data
+
+
+def _merge_texts(data, where: Path, texts: dict) -> None:
+    if not isinstance(data, dict) or not isinstance(texts, dict):
+        raise SeedError(f"{where.name}: must map a section to {{record key: {{field: text}}}}")
+    for section, by_key in texts.items():
+        records = {r.get("key"): r for r in data.get(section) or [] if isinstance(r, dict)}
+        for key, fields in (by_key or {}).items():
+            if key not in records or not isinstance(fields, dict):
+                raise SeedError(f"{where.name}: {section} has no record {key!r} to translate")
+            records[key].update(fields)
 
 
 def load_dataset(data: dict[str, Any]) -> LoadReport:

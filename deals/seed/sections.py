@@ -37,7 +37,8 @@ class Section:
 SECTIONS: dict[str, Section] = {
     "sources": Section(
         Source,
-        scalars=("publisher", "title", "url", "language", "file"),
+        scalars=("kind", "publisher", "title", "url", "archive_url", "language", "file"),
+        loose_dates={"published": "published"},
         required=("publisher", "title", "language", "published"),
         cited=False,
     ),
@@ -71,6 +72,7 @@ SECTIONS: dict[str, Section] = {
             "kind",
             "stage",
             "description",
+            "description_ru",
             "location_accuracy",
         ),
         decimals=("area_km2", "latitude", "longitude"),
@@ -79,7 +81,16 @@ SECTIONS: dict[str, Section] = {
     ),
     "companies": Section(
         Company,
-        scalars=("name", "name_ru", "name_kk", "aliases", "kind", "country", "description"),
+        scalars=(
+            "name",
+            "name_ru",
+            "name_kk",
+            "aliases",
+            "kind",
+            "country",
+            "description",
+            "description_ru",
+        ),  # fmt: skip
         required=("name", "kind", "country"),
     ),
     "ownerships": Section(
@@ -98,7 +109,7 @@ SECTIONS: dict[str, Section] = {
     ),
     "deals": Section(
         Deal,
-        scalars=("name", "name_ru", "name_kk", "aliases", "summary", "host_country"),
+        scalars=("name", "name_ru", "name_kk", "aliases", "summary", "summary_ru", "host_country"),
         m2m={
             "deposits": "deposits", "commodities": "commodities", "regions": "regions",
             "facilities": "facilities",
@@ -153,7 +164,7 @@ SECTIONS |= {
     ),
     "events": Section(
         Event,
-        scalars=("title", "kind", "description"),
+        scalars=("title", "title_ru", "kind", "description", "description_ru"),
         loose_dates={"date": "on", "end_date": "end_on"},
         fks={"deal": "deals", "agreement": "agreements"},
         m2m={"deposits": "deposits", "companies": "companies"},
@@ -191,7 +202,7 @@ SECTIONS["agreements"] = declared(
 
 # Keys handled outside the generic table.
 SPECIAL = {
-    "sources": {"published"},
+    "sources": {"relations"},
     "deposits": {"commodities"},
     "agreements": {"parties"},
     "ownerships": set(),

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
-from deals.models import Agreement, AgreementParty, Citation, Publication
+from deals.models import Agreement, AgreementParty, Citation, Publication, Source
 from deposits.models import Deposit, DepositCommodity
 
 
@@ -25,6 +26,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 
@@ -58,9 +61,31 @@ def snapshot(obj: models.Model) -> dict:
             ({**_fields(p, skip=("agreement",)), "citations": _citations(p)} for p in parties),
             key=lambda p: (p["company"], p["role"]),
         )
+    if isinstance(obj, Source) and obj.relations.exists():  # absent before relations existed
+        data["relations"] = sorted(obj.relations.values_list("kind", "other_id"))
     if hasattr(obj, "citations"):
         data["citations"] = _citations(obj)
     return json.loads(json.dumps(data))  # tuples as lists: what a JSONField gives back
+
+
+EMPTY = (None, "", [])
+
+
+def changed_keys(old: dict, new: dict) -> list[str]:
+    """The keys whose values differ; a key only one side has counts when its value is set
+    (a field added to the model since ``old`` was taken is not a change)."""
+    keys = {*old, *new}
+    return sorted(
+        k for k in keys
+        if old.get(k) != new.get(k) and not (k not in old and new[k] in EMPTY)
+        and not (k not in new and old[k] in EMPTY)
+    )  # fmt: skip
+
+
+def same_content(old: dict | None, new: dict | None) -> bool:
+    if old is None or new is None:
+        return old is new
+    return not changed_keys(old, new)
 
 
 def fingerprint(content: dict) -> str:
@@ -77,5 +102,5 @@ def why_kept(written: dict | None, current: dict | None) -> str:
     if state and state != written.get("publication"):
         label = Publication(state).label
         return f"{label} since it was seeded (was {written.get('publication')})"
-    changed = sorted(k for k in {*written, *current} if written.get(k) != current.get(k))
+    changed = changed_keys(written, current)
     return "changed since it was seeded: " + ", ".join(changed)

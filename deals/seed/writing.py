@@ -13,6 +13,7 @@ from deals.models import AgreementParty, Source
 from deals.services import check_now, delete, save
 from deals.services.agreements import replace_parties
 from deals.services.citations import replace_citations
+from deals.services.sources import replace_relations
 from deposits.models import DepositCommodity
 
 
@@ -57,6 +58,10 @@ def set_citations(obj: models.Model, wanted: set[tuple[int, str, str]]) -> None:
     """Make the citations of ``obj`` exactly ``wanted`` ((source pk, quote, field))."""
     sources = Source.objects.in_bulk({source_id for source_id, _, _ in wanted})
     replace_citations(None, obj, [(sources[s], quote, field) for s, quote, field in wanted])
+
+
+def set_relations(source: Source, wanted: list[tuple[str, Source]]) -> None:
+    replace_relations(None, source, wanted)
 
 
 def finish() -> None:

@@ -27,7 +27,8 @@ Per aggregate (thin, typed entry points over the generic ones)
     events.save_event / delete_event
     citations.add_citation(actor, record, source, quote, field="") / save_citation /
         delete_citation / replace_citations(actor, record, wanted)
-    sources.save_source / delete_source
+    sources.save_source (hashes its uploaded copy) / delete_source / relate_sources /
+        replace_relations(actor, source, [(kind, other)]) / delete_relation
     companies.save_company / delete_company / save_ownership / delete_ownership
     deposits.save_deposit / save_deposit_commodity / save_estimate / save_region /
         save_commodity and their delete_… counterparts

@@ -13,7 +13,7 @@ from django.urls import reverse
 from deals.models import Agreement, AgreementParty, Amount, Event, Publication
 from minerals_portal.common.loose_dates import loose
 
-from .portal import big_money, localized_name, stake
+from .portal import big_money, localized_name, localized_value, stake
 
 register = template.Library()
 
@@ -65,7 +65,7 @@ class _Page:
             for p in row["parties"]
         ]
         return {
-            "title": row["title"], "parties": parties,
+            "title": localized_value(row, "title"), "parties": parties,
             "kind": self.label(Agreement.Kind, row["kind"]),
             "status": self.label(Agreement.Status, row["status"]),
         }  # fmt: skip
@@ -86,8 +86,13 @@ class _Page:
     def event(self, row: dict) -> dict:
         end = loose(row["end_on"], row["end_on_precision"])
         return {
-            "title": row["title"], "description": row["description"],
+            "title": localized_value(row, "title"),
+            "description": localized_value(row, "description"),
             "kind": self.label(Event.Kind, row["kind"]), "end": str(end) if end else "",
+            "sources": [
+                {"url": self.url("source-detail", s["slug"]), "publisher": s["publisher"]}
+                for s in row["sources"]
+            ],
         }  # fmt: skip
 
 

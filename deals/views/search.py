@@ -4,31 +4,47 @@ from deals.filtersets import (
     AgreementFilterSet,
     CompanyFilterSet,
     DealFilterSet,
+    EventFilterSet,
+    SourceFilterSet,
 )
-from deals.models import Agreement, Company, Deal
+from deals.models import Agreement, Company, Deal, Event, Source
 from deals.visibility import shows_drafts, visible
 from deposits.filtersets import DepositFilterSet
 from deposits.models import Deposit
+from minerals_portal.common.search import closest
 
 LIMIT = 25
 
 
 def search(request):
-    """One box for deposits, companies, deals and agreements, in any script or spelling."""
+    """One box for deposits, companies, deals, agreements, events and sources, in any
+    script or spelling; when nothing matches, the closest names ("did you mean")."""
     q = request.GET.get("q", "").strip()[:200].replace("\x00", "")
-    results = {}
+    results, suggestions = {}, {}
     if q:
         drafts = shows_drafts(request)
         params = {"q": q}
+        deals = visible(Deal.objects.all(), drafts)
+        events = visible(Event.objects.select_related("deal"), drafts)
         sets = {
             "deposits": DepositFilterSet(params, Deposit.objects.all(), request=request),
             "companies": CompanyFilterSet(params, Company.objects.all(), request=request),
-            "deals": DealFilterSet(params, visible(Deal.objects.all(), drafts), request=request),
+            "deals": DealFilterSet(params, deals, request=request),
             "agreements": AgreementFilterSet(
                 params, visible(Agreement.objects.select_related("deal"), drafts),
                 request=request,
             ),
+            "events": EventFilterSet(params, events, request=request),
+            "sources": SourceFilterSet(params, Source.objects.all(), request=request),
         }  # fmt: skip
         results = {name: list(fs.qs.order_by("pk")[:LIMIT]) for name, fs in sets.items()}
+        if not any(results.values()):
+            suggestions = {
+                "deposits": list(closest(Deposit.objects.all(), q)),
+                "companies": list(closest(Company.objects.all(), q)),
+                "deals": list(closest(deals, q)),
+            }
     total = sum(len(r) for r in results.values())
-    return render(request, "deals/search.html", {"q": q, "results": results, "total": total})
+    context = {"q": q, "results": results, "total": total, "suggestions": suggestions}
+    context["suggested"] = sum(len(s) for s in suggestions.values())
+    return render(request, "deals/search.html", context)

@@ -1,13 +1,42 @@
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from deals.cited_records import cited_records
+from deals.filtersets import SourceFilterSet
 from deals.models import Source
 from deals.renamed import follows_renamed
 from deals.visibility import visible
 
+from .listing import filtered_list
+
+
+def source_list(request):
+    """Every source, filterable (type, language, date, words), a page at a time."""
+    sources = Source.objects.prefetch_related("relations__other").order_by("-published", "pk")
+    return filtered_list(request, "deals/source_list.html", SourceFilterSet, sources, 50, "sources")
+
 
 @follows_renamed(Source)
 def source_detail(request, slug):
-    """A source and every sentence quoted from it that backs a record the reader may see."""
+    """A source, how it relates to others, and every visible fact citing it, by record."""
     source = get_object_or_404(Source, slug=slug)
-    citations = visible(source.citations.select_related("content_type"), request).order_by("id")
-    return render(request, "deals/source_detail.html", {"source": source, "citations": citations})
+    citations = visible(source.citations.all(), request).order_by("id")
+    context = {
+        "source": source,
+        "records": cited_records(citations),
+        "relations": source.relations.select_related("other"),
+        "related_from": source.related_from.select_related("source"),
+    }
+    return render(request, "deals/source_detail.html", context)
+
+
+def source_copy(request, slug):
+    """The kept copy of a source, as a download (never rendered as a page of the portal)."""
+    source = get_object_or_404(Source, slug=slug)
+    if not source.archive:
+        raise Http404("No copy of this source is kept.")
+    try:
+        handle = source.archive.open("rb")
+    except FileNotFoundError:
+        raise Http404("The copy is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=source.archive.name.rsplit("/")[-1])

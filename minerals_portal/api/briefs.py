@@ -90,4 +90,4 @@ class CitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Citation
-        fields = ["source", "quote", "field"]
+        fields = ["source", "quote", "field", "quote_kind", "unverified"]

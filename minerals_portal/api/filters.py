@@ -5,8 +5,6 @@ They are strict: a value that cannot be understood makes the filter set invalid
 being ignored.
 """
 
-import re
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -18,8 +16,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from minerals_portal.common.countries import country_code
 from minerals_portal.common.loose_dates import LooseDate
-from minerals_portal.common.search import fold
+from minerals_portal.common.search import closest, fold
 
 # --- form fields ------------------------------------------------------------
 
@@ -67,15 +66,20 @@ class StrictBooleanField(forms.Field):
 
 
 class CountryField(forms.CharField):
+    """A country by ISO code (KZ, KAZ) or by name in English, Russian or Kazakh."""
+
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
-        if not re.fullmatch(r"[A-Za-z]{2}", value):
+        code = country_code(value)
+        if code is None:
             raise forms.ValidationError(
-                _("Use a two-letter ISO country code such as KZ."), code="invalid"
+                _("Unknown country “%(value)s”: use a name or an ISO code such as KZ."),
+                code="invalid",
+                params={"value": value[:60]},
             )
-        return value.upper()
+        return code
 
 
 # --- filters ------------------------------------------------------------------
@@ -145,6 +149,7 @@ class RecordField(forms.ModelChoiceField):
     """
 
     widget = forms.TextInput
+    offers_search = True  # pages link a value that matched nothing to the search page
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -153,20 +158,32 @@ class RecordField(forms.ModelChoiceField):
         if "\x00" in value:
             raise forms.ValidationError(_("Null characters are not allowed."), code="null")
         found = self.queryset.filter(slug=value).first()
+        matches = []
         if found is None and hasattr(self.queryset.model, "search_key"):
             key = fold(value)
             if key:
                 matches = list(self.queryset.filter(search_key__contains=f"|{key}|")[:2])
                 if len(matches) != 1:
-                    matches = list(self.queryset.filter(search_key__contains=key)[:2])
+                    matches = list(self.queryset.filter(search_key__contains=key)[:5])
                 found = matches[0] if len(matches) == 1 else None
+                if not matches:
+                    matches = list(closest(self.queryset, value, limit=3))
         if found is None:
             raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
+                self.error_messages["invalid_choice"] + self.suggestion(matches),
                 code="invalid_choice",
-                params={"kind": self.queryset.model._meta.verbose_name, "value": value},
+                params={
+                    "kind": self.queryset.model._meta.verbose_name,
+                    "value": value,
+                    "names": ", ".join(f"“{self.label_from_instance(m)}”" for m in matches),
+                },
             )
         return found
+
+    @staticmethod
+    def suggestion(matches) -> str:
+        """ "Did you mean …?" after the error when some names are close (or several match)."""
+        return " " + str(_("Did you mean %(names)s?")) if matches else ""
 
     def label_from_instance(self, obj):
         lang = (get_language() or "en")[:2]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,18 @@ class Precision(models.TextChoices):
     MONTH = "month", _("month")
     YEAR = "year", _("year")
 
+
+# Month names as they follow "in": Russian puts them in the prepositional case
+# ("в феврале"), which none of Django's formats gives (F: nominative, E: genitive).
+_IN_MONTH = "month name after 'in' (Russian: prepositional case)"
+MONTHS_AFTER_IN = {
+    1: pgettext_lazy(_IN_MONTH, "January"), 2: pgettext_lazy(_IN_MONTH, "February"),
+    3: pgettext_lazy(_IN_MONTH, "March"), 4: pgettext_lazy(_IN_MONTH, "April"),
+    5: pgettext_lazy(_IN_MONTH, "May"), 6: pgettext_lazy(_IN_MONTH, "June"),
+    7: pgettext_lazy(_IN_MONTH, "July"), 8: pgettext_lazy(_IN_MONTH, "August"),
+    9: pgettext_lazy(_IN_MONTH, "September"), 10: pgettext_lazy(_IN_MONTH, "October"),
+    11: pgettext_lazy(_IN_MONTH, "November"), 12: pgettext_lazy(_IN_MONTH, "December"),
+}  # fmt: skip
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -63,6 +76,20 @@ class LooseDate:
         if self.precision == Precision.MONTH:
             return f"{self.date.year:04d}-{self.date.month:02d}"
         return self.date.isoformat()
+
+    def phrase(self) -> str:
+        """The date as it follows a verb ("signed …"): "in February 2026", "on 23 February
+        2026", "in 2026"; in Russian "в феврале 2026 г.", "23 февраля 2026 г.", "в 2026 г."."""
+        if self.precision == Precision.YEAR:
+            return pgettext("date phrase", "in %(year)d") % {"year": self.date.year}
+        if self.precision == Precision.MONTH:
+            month = MONTHS_AFTER_IN[self.date.month]
+            return pgettext("date phrase", "in %(month)s %(year)d") % {
+                "month": month,
+                "year": self.date.year,
+            }
+        day = formats.date_format(self.date, "j E Y")
+        return gettext("on %(date)s") % {"date": day}
 
     def __str__(self) -> str:
         if self.precision == Precision.YEAR:

@@ -1,7 +1,9 @@
 """Abstract bases shared by the domain models of both apps."""
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 
 from .search import search_key
 from .validators import prohibit_nul_characters
@@ -14,6 +16,16 @@ def plain_number(value) -> str:
     """A Decimal without trailing zeros or exponent: 110.000 -> "110", 12.50 -> "12.5"."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def key_index(name: str) -> GinIndex:
+    """A pg_trgm index on ``search_key``: ``contains`` look-ups and similarity read it."""
+    return GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name=name)
+
+
+def text_index(field: str, name: str) -> GinIndex:
+    """A pg_trgm index serving ``icontains`` on ``field`` (which compares UPPER(field))."""
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
 
 
 class Timestamped(models.Model):

@@ -1,5 +1,6 @@
 """Values PostgreSQL cannot store, refused before they reach it."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
 # Django's own wording, so a form field's refusal and the service's read the same.
@@ -22,3 +23,18 @@ def prohibit_nul_characters(value) -> None:
     elif isinstance(value, list | tuple):
         for item in value:
             prohibit_nul_characters(item)
+
+
+# Copies of sources kept beside them (an article saved as PDF, HTML or text, a scan).
+COPY_EXTENSIONS = ["pdf", "html", "htm", "txt", "png", "jpg", "jpeg", "xlsx", "csv", "json"]
+COPY_MAX_BYTES = 20 * 1024 * 1024
+
+
+def limit_copy_size(file) -> None:
+    """Refuse an uploaded copy over ``COPY_MAX_BYTES`` (its size is known before reading)."""
+    if file.size > COPY_MAX_BYTES:
+        raise ValidationError(
+            "The copy is %(size)d MB; at most %(limit)d MB can be kept.",
+            code="too_large",
+            params={"size": file.size // 2**20, "limit": COPY_MAX_BYTES // 2**20},
+        )

@@ -41,7 +41,7 @@ def test_open_a_deal_and_follow_a_citation_to_its_quote(tab):
     expect(page.locator(target)).to_contain_text(re.compile(r"\d{4},\s+(Russian|Bulgarian)"))
     tab.shot("citation")
     page.locator(f"{target} .meta a").first.click()  # the publisher
-    expect(page.get_by_role("heading", name="Quoted sentences")).to_be_visible()
+    expect(page.get_by_role("heading", name="Facts citing this source")).to_be_visible()
     expect(page.locator("li:target blockquote")).to_have_text(sentence)
     tab.shot("source")
 

@@ -68,6 +68,7 @@ def agreement_form(world, **overrides):
         f"{CITATIONS}-0-source": world["source"].pk,
         f"{CITATIONS}-0-field": "signed_on",
         f"{CITATIONS}-0-quote": "Документ был подписан на полях саммита C5+1 в Вашингтоне.",
+        f"{CITATIONS}-0-quote_kind": "verbatim",
     }
     for form in ("parties", "amounts", CITATIONS):
         data[f"{form}-MIN_NUM_FORMS"] = "0"

@@ -49,7 +49,7 @@ def test_every_record_carries_a_citation(seeded):
 
 def test_every_quote_is_verbatim_in_the_article_it_cites(seeded, articles_dir):
     texts = {s.pk: collapse((articles_dir / s.file).read_text(encoding="utf-8"))
-             for s in Source.objects.all()}  # fmt: skip
+             for s in Source.objects.exclude(file="")}  # fmt: skip
     assert len(texts) == 5
     missing = [(c.source.file, c.quote) for c in Citation.objects.select_related("source")
                if c.quote not in texts[c.source_id]]  # fmt: skip
@@ -58,7 +58,7 @@ def test_every_quote_is_verbatim_in_the_article_it_cites(seeded, articles_dir):
 
 
 def test_sources_carry_publisher_date_and_language(seeded, articles_dir):
-    sources = {s.file: s for s in Source.objects.all()}
+    sources = {s.file: s for s in Source.objects.exclude(file="")}
     readme = (articles_dir / "README.md").read_text()
     for file, source in sources.items():
         assert file in readme and source.published.isoformat() in readme

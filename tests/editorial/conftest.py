@@ -148,5 +148,7 @@ def change_form(agreement, **changes):
     for i, c in enumerate(citations):
         data.update({f"{CITATIONS}-{i}-id": c.pk, f"{CITATIONS}-{i}-source": c.source_id})
         data.update({f"{CITATIONS}-{i}-quote": c.quote, f"{CITATIONS}-{i}-field": c.field})
+        data[f"{CITATIONS}-{i}-quote_kind"] = c.quote_kind  # a ticked box sends "on"
+        data.update({f"{CITATIONS}-{i}-unverified": "on"} if c.unverified else {})
     data.update(changes)
     return data
