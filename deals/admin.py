@@ -224,4 +224,4 @@ class ExchangeRateAdmin(HistoryAdminMixin, admin.ModelAdmin):
     search_fields = ("currency",)
 
 
-from . import admin_tokens  # noqa: E402, F401  (ApiToken admin)
+from . import admin_revisions, admin_tokens  # noqa: E402, F401  (revisions, ApiToken admins)

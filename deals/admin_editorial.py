@@ -21,6 +21,7 @@ from django.urls import path, reverse
 
 from minerals_portal.api.writing import unique_slug
 
+from .admin_revisions import CommentForm, comments_of, revisions_of
 from .admin_writes import ServiceAdminMixin
 from .history.conflicts import changed_since, summary
 from .history.entries import build_entries, event_model, history
@@ -30,6 +31,7 @@ from .models.versioning import EditConflict
 from .publishing import UNCITED, is_cited
 from .services.citations import add_citation
 from .services.publication import PublicationRefused, change_publication
+from .services.revisions import add_comment
 from .services.rights import (
     allowed_states,
     has_model_permission,
@@ -192,6 +194,13 @@ class HistoryAdminMixin(ServiceAdminMixin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self._record_or_404(request, object_id)
+        comment_form = CommentForm(request.POST if request.method == "POST" else None)
+        if comment_form.is_valid():
+            try:
+                add_comment(request.user, obj, comment_form.cleaned_data["body"])
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"Not added: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
         entries = history(obj)
         page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         opts = self.model._meta
@@ -206,6 +215,9 @@ class HistoryAdminMixin(ServiceAdminMixin):
             "opts": self.model._meta,
             "object": obj,
             "page": page,
+            "comments": comments_of(obj),
+            "comment_form": comment_form,
+            "revisions": revisions_of(obj),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name

@@ -110,6 +110,20 @@ class ServiceAdminMixin:
                 if after_save is not None:
                     after_save(request.user)
 
+    def response_change(self, request, obj):
+        """An editor's change to a published record was kept as a revision: say so."""
+        revisions = services.proposed()
+        if not revisions:
+            return super().response_change(request, obj)
+        for revision in revisions:
+            self.message_user(
+                request,
+                f"Sent for review: {revision} waits for a publisher; the published record "
+                "is unchanged until it is approved.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(request.path)
+
     def delete_model(self, request, obj):
         with refusing():
             services.delete(request.user, obj)

@@ -15,6 +15,7 @@ from .companies import Company, Ownership
 from .events import Event
 from .money import Amount, ExchangeRate
 from .publication import Publication
+from .revisions import Comment, Revision
 from .seeding import SeedRecord
 from .sources import Citation, Source
 from .sync import ApiToken, DataVersion, Tombstone
@@ -25,6 +26,7 @@ __all__ = [
     "AgreementParty",
     "Amount",
     "Citation",
+    "Comment",
     "CommittedByCommodity",
     "CommittedByCompany",
     "CommittedByCountryPair",
@@ -40,6 +42,7 @@ __all__ = [
     "Ownership",
     "Publication",
     "RefreshState",
+    "Revision",
     "SeedRecord",
     "TimelineTotals",
     "Source",

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -51,3 +52,13 @@ def cite(sources, obj, field=""):
     return {
         "citations": [c for c in sources.for_object(obj) if not field or c.field in ("", field)]
     }
+
+
+@register.filter
+def stamp(value) -> str:
+    """A moment in the portal's one convention: "2026-02-11 14:03 UTC+05:00" (local time)."""
+    if not value:
+        return "—"
+    local = localtime(value)
+    offset = local.strftime("%z")  # +0500
+    return f"{local:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"
