@@ -11,6 +11,7 @@ from .admin_editorial import (
     AmountInlineFormSet,
     EditorialAdminMixin,
     HistoryAdminMixin,
+    VersionedRowForm,
     with_user,
 )
 from .imports.admin import AgreementImportMixin
@@ -31,16 +32,20 @@ from .representations.agreement import AgreementRepresentation
 
 class CitationInline(GenericTabularInline):
     model = Citation
+    form = VersionedRowForm
+    exclude = ("version",)  # the model field: the form declares its own hidden one
     extra = 1
-    fields = ("source", "field", "quote")
+    fields = ("source", "field", "quote", "version")
     autocomplete_fields = ("source",)
     verbose_name_plural = "citations (source and quoted sentence)"
 
 
 class PartyInline(admin.TabularInline):
     model = AgreementParty
+    form = VersionedRowForm
+    exclude = ("version",)
     extra = 2
-    fields = ("company", "role", "stake", "held_via")
+    fields = ("company", "role", "stake", "held_via", "version")
     autocomplete_fields = ("company", "held_via")
 
 
@@ -48,6 +53,7 @@ class AmountInline(admin.StackedInline):
     model = Amount
     form = AmountInlineForm
     formset = AmountInlineFormSet
+    exclude = ("version",)
     extra = 1
     fk_name = "agreement"
     fields = (
@@ -57,6 +63,7 @@ class AmountInline(admin.StackedInline):
         ("deal", "slug", "publication"),
         ("investor", "deposit", "restates"),
         ("citation_source", "citation_quote"),
+        "version",
     )
     autocomplete_fields = ("deal", "investor", "deposit", "restates")
 

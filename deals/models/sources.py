@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from deals.history.tracking import tracked
 from minerals_portal.common.models import Timestamped
 
+from .versioning import Versioned
+
 
 @tracked
 class Source(Timestamped):
@@ -48,7 +50,7 @@ class Source(Timestamped):
 
 
 @tracked
-class Citation(Timestamped):
+class Citation(Versioned, Timestamped):
     """A quoted sentence from a source, attached to one record (and optionally one field)."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")

@@ -61,8 +61,8 @@ def propose(actor, pending: dict, root, record, *, delete: bool = False, m2m=Non
     key = (ContentType.objects.get_for_model(root).pk, root.pk)
     revision = pending.get(key)
     if revision is None:
-        stored_version = type(root)._base_manager.filter(pk=root.pk).values_list(
-            "version", flat=True
+        stored_version = (
+            type(root)._base_manager.filter(pk=root.pk).values_list("version", flat=True)
         )
         revision = Revision(
             content_type_id=key[0],
