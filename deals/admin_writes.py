@@ -112,9 +112,17 @@ class ServiceAdminMixin:
 
     def response_change(self, request, obj):
         """An editor's change to a published record was kept as a revision: say so."""
-        revisions = services.proposed()
-        if not revisions:
+        if not self._sent_for_review(request):
             return super().response_change(request, obj)
+        return HttpResponseRedirect(request.path)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if not self._sent_for_review(request):
+            return super().response_delete(request, obj_display, obj_id)
+        return HttpResponseRedirect(request.path.rsplit("/delete/", 1)[0] + "/change/")
+
+    def _sent_for_review(self, request) -> bool:
+        revisions = services.proposed()
         for revision in revisions:
             self.message_user(
                 request,
@@ -122,7 +130,7 @@ class ServiceAdminMixin:
                 "is unchanged until it is approved.",
                 messages.SUCCESS,
             )
-        return HttpResponseRedirect(request.path)
+        return bool(revisions)
 
     def delete_model(self, request, obj):
         with refusing():

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 
 from deals.models import Agreement, AgreementParty, Amount, Company, Deal, Publication, Source
 from deals.refresh_scheduling import request_refresh
-from deals.services import check_now, save, unit
+from deals.services import check_now, proposed, save, unit
 from deals.services.citations import add_citation
 from deals.services.rights import transition_error
 from deals.services.slugs import unique_slug
@@ -125,7 +125,14 @@ class _Writer:
         result = RowResult(number)
         try:
             with unit(self.user):  # a savepoint: a failed row leaves nothing behind
+                before = {r.pk: len(r.changes) for r in proposed()}
                 self._write(values, result)
+                result.actions += [
+                    f"changes to published {r.content_type.name} #{r.object_id} sent for "
+                    f"review (revision #{r.pk}): unchanged until a publisher approves"
+                    for r in proposed()
+                    if before.get(r.pk) != len(r.changes)
+                ]
                 check_now()  # the checks spanning rows, blamed on this row
                 connection.check_constraints()  # and the database's deferred ones
         except RowInvalid as exc:
