@@ -30,8 +30,8 @@ from .models import Amount, Publication, Source
 from .models.versioning import EditConflict
 from .publishing import UNCITED, is_cited
 from .services.citations import add_citation
-from .services.publication import PublicationRefused, change_publication
 from .services.history import undo_save
+from .services.publication import PublicationRefused, change_publication
 from .services.revisions import add_comment
 from .services.rights import (
     allowed_states,
@@ -273,7 +273,6 @@ class HistoryAdminMixin(ServiceAdminMixin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.revert_template, context)
-
 
     def undo_view(self, request, object_id, save_id):
         """Undo every change one save made (confirmed by a POST)."""

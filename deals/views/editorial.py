@@ -144,7 +144,11 @@ def _stale_drafts() -> list[Item]:
 
 def _revisions(queryset) -> list[Item]:
     """Revisions as items linking to their review page (one query per kind of record)."""
-    rows = queryset.select_related("author", "content_type").prefetch_related("record").order_by("-created_at")
+    rows = (
+        queryset.select_related("author", "content_type")
+        .prefetch_related("record")
+        .order_by("-created_at")
+    )
     found = []
     for revision in rows[:LIMIT]:
         detail = f"by {revision.author}, {stamp(revision.created_at)}: "

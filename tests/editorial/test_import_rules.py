@@ -3,7 +3,7 @@
 import pytest
 
 from deals.imports.importer import import_file
-from deals.models import Agreement, Deal, Revision
+from deals.models import Deal, Revision
 
 from .test_imports import as_csv, rows
 
