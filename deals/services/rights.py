@@ -111,9 +111,24 @@ def may_review(user) -> bool:
     return may_publish(user)
 
 
+def own_imported_draft(actor, instance) -> bool:
+    """Whether ``instance`` is a draft that ``actor`` created through an import: editors
+    may delete those, though they may not delete agreements or deals otherwise."""
+    if not isinstance(instance, Publishable) or instance.pk is None:
+        return False
+    if stored_state(instance) != Publication.DRAFT:
+        return False
+    history = type(instance).pgh_event_model.objects.filter(
+        pgh_obj_id=instance.pk, pgh_label="insert"
+    )
+    return history.filter(
+        pgh_context__metadata__path="import", pgh_context__metadata__user=actor.pk
+    ).exists()
+
+
 def check_may_delete(actor, instance) -> None:
     """Refuse deleting ``instance`` when ``actor`` may not."""
-    if actor is None:
+    if actor is None or own_imported_draft(actor, instance):
         return
     _check_model_permission(actor, "delete", instance)
     if not may_publish(actor):
