@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.text import Truncator
 
 from minerals_portal.api.representation import with_editable_columns
 from minerals_portal.common.admin import FoldedSearchMixin
@@ -128,16 +129,9 @@ class DealAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 class AgreementAdmin(
     AgreementImportMixin, EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin
 ):
-    list_display = (
-        "title",
-        "deal",
-        "kind",
-        "status",
-        "signed_on",
-        "signed_on_precision",
-        "publication",
-    )
-    list_filter = ("publication", "kind", "status", "binding", "deal")
+    list_display = ("short_title", "status", "publication", "signed_date", "kind", "short_deal")
+    list_display_links = ("short_title",)
+    list_filter = ("publication", "status", "kind", "binding", "deal")
     search_fields = ("title", "venue")
     folded_search_fields = (
         "deal__search_key",
@@ -173,6 +167,19 @@ class AgreementAdmin(
         ("Scope", {"fields": ("deposits", "commodities")}),
     )
     inlines = [PartyInline, AmountInline, CitationInline]
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, obj):
+        return Truncator(obj.title).chars(70)
+
+    @admin.display(description="deal", ordering="deal__name")
+    def short_deal(self, obj):
+        return Truncator(obj.deal.name).chars(40)
+
+    @admin.display(description="signed", ordering="signed_on")
+    def signed_date(self, obj):
+        """The date as precise as it is known: 2025, 2025-11 or 2025-11-06."""
+        return obj.signed.iso() if obj.signed else "—"
 
     def get_fieldsets(self, request, obj=None):
         """The layout above, plus any field declared since in the representation."""

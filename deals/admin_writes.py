@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 
 from . import services
+from .admin_fields import editor_formfield
 from .models import AgreementParty, Citation
 
 # End-of-unit refusals, keyed by the field the write layer names: the inline they concern.
@@ -77,6 +78,12 @@ def refusing(**place):
 
 class ServiceAdminMixin:
     """Admin saves, deletes and actions through ``deals.services`` (see the module)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Aliases typed one per line; a slug left empty is made by the write layer."""
+        return editor_formfield(
+            db_field, super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
 
     # --- writing ---------------------------------------------------------------------
     def save_model(self, request, obj, form, change):
