@@ -29,6 +29,7 @@ from .models import (
     Source,
 )
 from .representations.agreement import AgreementRepresentation
+from .templatetags.portal import stamp
 
 
 class CitationInline(GenericTabularInline):
@@ -117,12 +118,16 @@ class OwnershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 @admin.register(Deal)
 class DealAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "host_country", "publication", "updated_at")
+    list_display = ("name", "host_country", "publication", "changed")
     list_filter = ("publication", "host_country", "commodities")
     search_fields = ("name", "name_ru", "summary")
     autocomplete_fields = ("deposits", "commodities")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CitationInline]
+
+    @admin.display(description="changed", ordering="updated_at")
+    def changed(self, obj):
+        return stamp(obj.updated_at)
 
 
 @admin.register(Agreement)

@@ -21,6 +21,7 @@ from .models import Comment, Revision
 from .models.versioning import EditConflict
 from .services.revisions import add_comment, approve, reject
 from .services.rights import may_review
+from .templatetags.portal import stamp
 from .views.editorial import admin_url
 
 
@@ -50,7 +51,7 @@ def revisions_of(record) -> list:
 
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "record_name", "author", "path", "status", "created_at")
+    list_display = ("__str__", "record_name", "author", "path", "status", "proposed")
     list_filter = ("status", "content_type")
     list_select_related = ("author", "content_type")
     review_template = "admin/editorial/revision.html"
@@ -59,6 +60,10 @@ class RevisionAdmin(admin.ModelAdmin):
     def record_name(self, obj):
         record = obj.record
         return str(record) if record is not None else f"#{obj.object_id} (deleted)"
+
+    @admin.display(description="proposed", ordering="created_at")
+    def proposed(self, obj):
+        return stamp(obj.created_at)
 
     def has_module_permission(self, request):
         return can_see_drafts(request.user)
