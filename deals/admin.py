@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.text import Truncator
 
 from minerals_portal.api.representation import with_editable_columns
 from minerals_portal.common.admin import FoldedSearchMixin
@@ -11,6 +12,7 @@ from .admin_editorial import (
     AmountInlineFormSet,
     EditorialAdminMixin,
     HistoryAdminMixin,
+    VersionedRowForm,
     with_user,
 )
 from .admin_figures import FigureReportInline, StatusChangeInline
@@ -29,20 +31,25 @@ from .models import (
     SourceRelation,
 )
 from .representations.agreement import AgreementRepresentation
+from .templatetags.portal import stamp
 
 
 class CitationInline(GenericTabularInline):
     model = Citation
+    form = VersionedRowForm
+    exclude = ("version",)  # the model field: the form declares its own hidden one
     extra = 1
-    fields = ("source", "field", "quote", "quote_kind", "unverified")
+    fields = ("source", "field", "quote", "quote_kind", "unverified", "version")
     autocomplete_fields = ("source",)
     verbose_name_plural = "citations (source and quoted sentence)"
 
 
 class PartyInline(admin.TabularInline):
     model = AgreementParty
+    form = VersionedRowForm
+    exclude = ("version",)
     extra = 2
-    fields = ("company", "role", "stake", "held_via")
+    fields = ("company", "role", "stake", "held_via", "version")
     autocomplete_fields = ("company", "held_via")
 
 
@@ -50,6 +57,7 @@ class AmountInline(admin.StackedInline):
     model = Amount
     form = AmountInlineForm
     formset = AmountInlineFormSet
+    exclude = ("version",)
     extra = 1
     fk_name = "agreement"
     fields = (
@@ -59,6 +67,7 @@ class AmountInline(admin.StackedInline):
         ("deal", "slug", "publication"),
         ("investor", "deposit", "restates"),
         ("citation_source", "citation_quote"),
+        "version",
     )
     autocomplete_fields = ("deal", "investor", "deposit", "restates")
 
@@ -122,7 +131,7 @@ class OwnershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 @admin.register(Deal)
 class DealAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "host_country", "publication", "updated_at")
+    list_display = ("name", "host_country", "publication", "changed")
     list_filter = ("publication", "host_country", "commodities")
     search_fields = ("name", "name_ru", "summary")
     autocomplete_fields = ("deposits", "commodities", "facilities")
@@ -130,21 +139,18 @@ class DealAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CitationInline]
 
+    @admin.display(description="changed", ordering="updated_at")
+    def changed(self, obj):
+        return stamp(obj.updated_at)
+
 
 @admin.register(Agreement)
 class AgreementAdmin(
     AgreementImportMixin, EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin
 ):
-    list_display = (
-        "title",
-        "deal",
-        "kind",
-        "status",
-        "signed_on",
-        "signed_on_precision",
-        "publication",
-    )
-    list_filter = ("publication", "kind", "status", "binding", "deal")
+    list_display = ("short_title", "status", "publication", "signed_date", "kind", "short_deal")
+    list_display_links = ("short_title",)
+    list_filter = ("publication", "status", "kind", "binding", "deal")
     search_fields = ("title", "venue")
     folded_search_fields = (
         "deal__search_key",
@@ -180,6 +186,19 @@ class AgreementAdmin(
         ("Scope", {"fields": ("deposits", "commodities")}),
     )
     inlines = [PartyInline, AmountInline, StatusChangeInline, CitationInline]
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, obj):
+        return Truncator(obj.title).chars(70)
+
+    @admin.display(description="deal", ordering="deal__name")
+    def short_deal(self, obj):
+        return Truncator(obj.deal.name).chars(40)
+
+    @admin.display(description="signed", ordering="signed_on")
+    def signed_date(self, obj):
+        """The date as precise as it is known: 2025, 2025-11 or 2025-11-06."""
+        return obj.signed.iso() if obj.signed else "—"
 
     def get_fieldsets(self, request, obj=None):
         """The layout above, plus any field declared since in the representation."""
@@ -238,5 +257,5 @@ class ExchangeRateAdmin(HistoryAdminMixin, admin.ModelAdmin):
     search_fields = ("currency",)
 
 
-from . import admin_tokens  # noqa: E402, F401  (ApiToken admin)
+from . import admin_revisions, admin_tokens  # noqa: E402, F401  (revisions, ApiToken admins)
 from .webhooks import admin as webhooks_admin  # noqa: E402, F401  (webhook endpoints, deliveries)

@@ -21,15 +21,18 @@ from django.urls import path, reverse
 
 from minerals_portal.api.writing import unique_slug
 
+from .admin_revisions import CommentForm, comments_of, revisions_of
 from .admin_writes import ServiceAdminMixin
-from .history.conflicts import changed_since, summary
-from .history.entries import build_entries, event_model, history
+from .history.conflicts import refuse_stale
+from .history.entries import build_entries, event_model, history, scope
 from .history.revert import RevertRefused, find_change, revert
 from .models import Amount, Publication, Source
 from .models.versioning import EditConflict
 from .publishing import UNCITED, is_cited
 from .services.citations import add_citation
+from .services.history import undo_save
 from .services.publication import PublicationRefused, change_publication
+from .services.revisions import add_comment
 from .services.rights import (
     allowed_states,
     has_model_permission,
@@ -87,26 +90,26 @@ class EditorialForm(PublicationFormMixin, forms.ModelForm):
         return cleaned
 
     def _check_version(self, cleaned):
-        """Refuse a save from a stale page; the row stays locked until this save ends."""
-        model, instance = type(self.instance), self.instance
-        seen = cleaned.get("version") or instance.version
-        current = (
-            model._base_manager.select_for_update()
-            .filter(pk=instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if current is None or current == seen:
-            instance.version = seen
-            return
-        theirs = {
-            k: v for k, v in cleaned.items() if k in self._meta.model._meta._forward_fields_map
-        }
-        differences = changed_since(model, instance.pk, seen, theirs)
-        # The re-rendered form carries the current version: saving again is deliberate.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = str(current)
-        raise ValidationError(summary(model, seen, current, differences), code="edit_conflict")
+        refuse_stale(self, cleaned)
+
+
+class VersionedRowForm(forms.ModelForm):
+    """An inline row that carries the version it was read at: a row changed by someone else
+    since is refused beside the row, naming each field, their value and yours. A row this
+    page left unchanged is not saved, so it is not checked either."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and self.has_changed():
+            refuse_stale(self, cleaned)
+        return cleaned
 
 
 class AmountInlineFormSet(BaseInlineFormSet):
@@ -116,7 +119,7 @@ class AmountInlineFormSet(BaseInlineFormSet):
         return form
 
 
-class AmountInlineForm(PublicationFormMixin, forms.ModelForm):
+class AmountInlineForm(PublicationFormMixin, VersionedRowForm):
     citation_source = forms.ModelChoiceField(
         Source.objects.all(), required=False, label="citation: source"
     )
@@ -180,7 +183,12 @@ class HistoryAdminMixin(ServiceAdminMixin):
             self.admin_site.admin_view(self.revert_view),
             name=name,
         )
-        return [revert_url, *super().get_urls()]
+        undo_url = path(
+            "<path:object_id>/history/save/<uuid:save_id>/undo/",
+            self.admin_site.admin_view(self.undo_view),
+            name=f"{opts.app_label}_{opts.model_name}_undo",
+        )
+        return [revert_url, undo_url, *super().get_urls()]
 
     def _record_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
@@ -192,13 +200,25 @@ class HistoryAdminMixin(ServiceAdminMixin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self._record_or_404(request, object_id)
+        comment_form = CommentForm(request.POST if request.method == "POST" else None)
+        if comment_form.is_valid():
+            try:
+                add_comment(request.user, obj, comment_form.cleaned_data["body"])
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"Not added: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
         entries = history(obj)
         page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         opts = self.model._meta
         revert_name = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revert"
+        undo_name = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_undo"
+        previous = None
         for entry in page.object_list:
             if entry.revertable and has_model_permission(request.user, "change", entry.model):
                 entry.revert_url = reverse(revert_name, args=[obj.pk, entry.key])
+            if entry.save_id and entry.save_id != previous:
+                entry.undo_url = reverse(undo_name, args=[obj.pk, entry.save_id])
+            previous = entry.save_id
         context = {
             **self.admin_site.each_context(request),
             "title": f"History: {obj}",
@@ -206,6 +226,9 @@ class HistoryAdminMixin(ServiceAdminMixin):
             "opts": self.model._meta,
             "object": obj,
             "page": page,
+            "comments": comments_of(obj),
+            "comment_form": comment_form,
+            "revisions": revisions_of(obj),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
@@ -247,6 +270,42 @@ class HistoryAdminMixin(ServiceAdminMixin):
             "entry": entry,
             "entry_list": [entry],
             "back": back,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.revert_template, context)
+
+    def undo_view(self, request, object_id, save_id):
+        """Undo every change one save made (confirmed by a POST)."""
+        obj = self._record_or_404(request, object_id)
+        opts = self.model._meta
+        back = reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]
+        )
+        entries = [e for e in history(obj) if e.save_id == str(save_id)]
+        if not entries:
+            raise Http404("No such save in this record's history.")
+        if request.method == "POST":
+            try:
+                undo_save(request.user, save_id, within=scope(obj))
+            except RevertRefused as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            except (ValidationError, EditConflict, PermissionDenied) as exc:
+                texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                self.message_user(request, "Not undone: " + " ".join(texts), messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"Undone: the {len(entries)} changes of that save.", messages.SUCCESS
+                )
+            return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Undo a save of {obj}",
+            "subtitle": None,
+            "opts": opts,
+            "object": obj,
+            "entry_list": entries,
+            "back": back,
+            "undo": True,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.revert_template, context)

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 
 from . import services
+from .admin_fields import editor_formfield
 from .models import AgreementParty, Citation
 
 # End-of-unit refusals, keyed by the field the write layer names: the inline they concern.
@@ -78,6 +79,12 @@ def refusing(**place):
 class ServiceAdminMixin:
     """Admin saves, deletes and actions through ``deals.services`` (see the module)."""
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Aliases typed one per line; a slug left empty is made by the write layer."""
+        return editor_formfield(
+            db_field, super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
+
     # --- writing ---------------------------------------------------------------------
     def save_model(self, request, obj, form, change):
         with refusing(fields=form.fields):
@@ -109,6 +116,28 @@ class ServiceAdminMixin:
                 after_save = getattr(row, "after_save", None)
                 if after_save is not None:
                     after_save(request.user)
+
+    def response_change(self, request, obj):
+        """An editor's change to a published record was kept as a revision: say so."""
+        if not self._sent_for_review(request):
+            return super().response_change(request, obj)
+        return HttpResponseRedirect(request.path)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if not self._sent_for_review(request):
+            return super().response_delete(request, obj_display, obj_id)
+        return HttpResponseRedirect(request.path.rsplit("/delete/", 1)[0] + "/change/")
+
+    def _sent_for_review(self, request) -> bool:
+        revisions = services.proposed()
+        for revision in revisions:
+            self.message_user(
+                request,
+                f"Sent for review: {revision} waits for a publisher; the published record "
+                "is unchanged until it is approved.",
+                messages.SUCCESS,
+            )
+        return bool(revisions)
 
     def delete_model(self, request, obj):
         with refusing():

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from deals import services
 from deals.imports.importer import import_file
-from deals.models import Agreement, AgreementParty
+from deals.models import Agreement, AgreementParty, Revision
 from deals.seed.loader import SeedError, load_dataset
 from tests.editorial import conftest as editorial
 from tests.editorial.conftest import change_form, logged_in, token_client
@@ -34,7 +34,6 @@ CASES = {
     "value_too_long": ("title", TOO_LONG),
     "stake_out_of_range": ("stake", "150"),
     "stake_total_over_100": ("stake", "60"),  # the agreement's investor already holds 70
-    "editor_changes_published": ("venue", "Changed by an editor"),
 }
 IMPORT_COLUMNS = {"venue": "venue", "title": "agreement_title", "stake": "party1_stake"}
 
@@ -42,7 +41,7 @@ IMPORT_COLUMNS = {"venue": "venue", "title": "agreement_title", "stake": "party1
 def service_refusal(world, case, editor, publisher) -> str:
     """What the service layer answers for ``case``: the message every path must show."""
     field, value = CASES[case]
-    actor = editor if case == "editor_changes_published" else publisher
+    actor = publisher
     agreement = Agreement.objects.get(pk=world.agreement.pk)
     try:
         with services.unit(actor):
@@ -68,7 +67,7 @@ def snapshot(world):
 
 def via_api(world, case, editor, publisher):
     field, value = CASES[case]
-    client = token_client(editor if case == "editor_changes_published" else publisher)
+    client = token_client(publisher)
     if field == "stake":
         payload = {
             "agreement": world.agreement.slug,
@@ -86,7 +85,7 @@ def via_api(world, case, editor, publisher):
 
 def via_admin(client, world, case, editor, publisher):
     field, value = CASES[case]
-    logged_in(client, editor if case == "editor_changes_published" else publisher)
+    logged_in(client, publisher)
     if field == "stake":
         n = world.agreement.parties.count()
         changes = {
@@ -106,7 +105,7 @@ def via_admin(client, world, case, editor, publisher):
 
 def via_import(world, case, editor, publisher):
     field, value = CASES[case]
-    actor = editor if case == "editor_changes_published" else publisher
+    actor = publisher
     change = {"agreement_slug": world.agreement.slug, "agreement_title": ""}
     change.update({"party2_company": "", "party2_role": "", "party2_stake": ""})
     change.update({c: "" for c in ("amount_value", "amount_currency", "amount_kind")})
@@ -122,6 +121,33 @@ def via_import(world, case, editor, publisher):
     return " ".join(message for row in result.rows for _, message in row.errors) + (
         result.file_error
     )
+
+
+@pytest.mark.parametrize("path", ["api", "admin", "import"])
+def test_an_editors_change_to_a_published_record_waits_as_a_revision_by_every_path(
+    client, world, editor, path
+):
+    before = snapshot(world)
+    if path == "api":
+        response = token_client(editor).patch(
+            f"/api/v1/agreements/{world.agreement.slug}/", {"venue": "By an editor"}, format="json"
+        )
+        assert response.status_code == 202, response.content
+    elif path == "admin":
+        logged_in(client, editor)
+        url = reverse("admin:deals_agreement_change", args=[world.agreement.pk])
+        response = client.post(url, change_form(world.agreement, venue="By an editor"))
+        assert response.status_code == 302
+    else:
+        change = {"agreement_slug": world.agreement.slug, "venue": "By an editor"}
+        result = import_file("m.csv", as_csv(rows(world, n=1, changes={0: change})), editor,
+                             commit=True)  # fmt: skip
+        assert result.committed, [r.errors for r in result.rows]
+    assert snapshot(world) == before
+    revision = Revision.objects.get()
+    assert (revision.status, revision.path, revision.author) == ("pending", path, editor)
+    [item] = [i for i in revision.changes if i["model"] == "deals.agreement"]
+    assert item["fields"]["venue"] == "By an editor"
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -13,7 +13,6 @@
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from minerals_portal.api.exceptions import Conflict, error_body, validation_error_from_django
 from minerals_portal.api.pagination import ListCursorPagination
 
+from .. import services
 from ..history.conflicts import changed_since, summary
 from ..history.entries import history as record_history
 from ..history.revert import RevertRefused, find_change
@@ -104,7 +104,7 @@ class VersionedWritesMixin(VersionedETagMixin):
             )
         model = self.queryset.model
         try:
-            with transaction.atomic():
+            with services.unit(request.user):
                 current = (
                     model._base_manager.select_for_update()
                     .filter(**self._lookup())
@@ -116,10 +116,9 @@ class VersionedWritesMixin(VersionedETagMixin):
                     return self._stale(model, instance, expected, current)
                 serializer = self.get_serializer(instance, data=request.data, partial=partial)
                 serializer.is_valid(raise_exception=True)
-                instance = serializer.save()
+                return self.written(request, serializer.save)
         except EditConflict as exc:  # defensive: the lock above makes this unlikely
             return self._stale(model, exc.record, exc.expected, exc.current)
-        return self.written_response(instance)
 
     def _stale(self, model, instance, expected, current):
         differences = changed_since(model, instance.pk, expected, {})

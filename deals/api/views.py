@@ -5,8 +5,13 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, viewsets
 
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.pagination import FeedCursorPagination
@@ -103,17 +108,30 @@ AMOUNT_EXAMPLE = OpenApiExample(
 )
 
 
+# An editor's write to a published record: kept as a revision for a publisher (202).
+SENT_FOR_REVIEW = inline_serializer(
+    "SentForReview",
+    {
+        "detail": serializers.CharField(),
+        "revisions": serializers.ListField(child=serializers.IntegerField()),
+    },
+)
+
+
 def written(write_serializer, detail_serializer, example=None):
-    """Schema for write actions: the write form in, the detail form out."""
+    """Schema for write actions: the write form in, the detail form out (or, for an editor's
+    change to a published record, the revision it waits in)."""
     examples = [example] if example else []
+    changed = {200: detail_serializer, 202: SENT_FOR_REVIEW}
     return {
         "create": extend_schema(
-            request=write_serializer, responses={201: detail_serializer}, examples=examples
+            request=write_serializer,
+            responses={201: detail_serializer, 202: SENT_FOR_REVIEW},
+            examples=examples,
         ),
-        "update": extend_schema(request=write_serializer, responses={200: detail_serializer}),
-        "partial_update": extend_schema(
-            request=write_serializer, responses={200: detail_serializer}
-        ),
+        "update": extend_schema(request=write_serializer, responses=changed),
+        "partial_update": extend_schema(request=write_serializer, responses=changed),
+        "destroy": extend_schema(responses={204: None, 202: SENT_FOR_REVIEW}),
     }
 
 

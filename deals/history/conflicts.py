@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .entries import event_model, related_names, shown_fields, text
@@ -76,3 +77,30 @@ def summary(model, expected: int, current: int, differences: list[Difference]) -
             parts.append(f"{d.label}: now “{d.current}”{yours}")
         lines.append("Changed meanwhile — " + "; ".join(parts) + ".")
     return " ".join(lines)
+
+
+def refuse_stale(form, cleaned: dict, version_field: str = "version") -> None:
+    """Refuse ``form``'s save when its row changed since the page was opened.
+
+    ``cleaned[version_field]`` is the version the page showed. The stored row is
+    locked until the save ends. The refusal names each field changed meanwhile with
+    its current value and the one the form sent; the re-rendered form carries the
+    current version, so saving again is a deliberate choice.
+    """
+    model, instance = type(form.instance), form.instance
+    seen = cleaned.get(version_field) or instance.version
+    current = (
+        model._base_manager.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current is None or current == seen:
+        instance.version = seen
+        return
+    forward = model._meta._forward_fields_map
+    theirs = {k: v for k, v in cleaned.items() if k in forward}
+    differences = changed_since(model, instance.pk, seen, theirs)
+    form.data = form.data.copy()
+    form.data[form.add_prefix(version_field)] = str(current)
+    raise ValidationError(summary(model, seen, current, differences), code="edit_conflict")

@@ -21,6 +21,8 @@ PATH_LABELS = {
     "seed": "seed loader",
     "command": "command",
     "revert": "revert",
+    "review": "approved revision",
+    "undo": "undo of a save",
 }
 
 
@@ -63,3 +65,11 @@ class HistoryContextMiddleware:
             is_asgi = isinstance(request, DjangoASGIRequest)
             request.__class__ = ASGIRequest if is_asgi else WSGIRequest
             return self.get_response(request)
+
+
+def current_path(default: str = "") -> str:
+    """The ``path`` label of the history context the current code runs in (``default``: none)."""
+    from pghistory import runtime
+
+    tracked_context = getattr(runtime._tracker, "value", None)
+    return (tracked_context.metadata.get("path") if tracked_context else None) or default

@@ -60,6 +60,8 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
     reverts: str = ""
     revert_url: str = ""
+    save_id: str = ""  # the history context: every row one save (admin, API, import) wrote
+    undo_url: str = ""
 
     @property
     def key(self) -> str:
@@ -121,6 +123,8 @@ def scope(record, citations: bool = True) -> list[tuple[type, Q]]:
         ]
     elif isinstance(record, Agreement):
         parts.append((AgreementParty, Q(agreement_id=record.pk)))
+        parts.append((Amount, Q(agreement_id=record.pk)))
+        parts.append((Event, Q(agreement_id=record.pk)))
     elif isinstance(record, Company):
         parts.append((Ownership, Q(parent_id=record.pk) | Q(child_id=record.pk)))
     elif isinstance(record, Deposit):
@@ -188,7 +192,8 @@ def _entry(model, previous, event, related) -> Entry:
         path=metadata.get("path", ""),
         user_id=metadata.get("user"),
         record=describe(model, event, related),
-        reverts=metadata.get("reverts", ""),
+        reverts=metadata.get("reverts", "") or metadata.get("undoes", ""),
+        save_id=str(event.pgh_context_id or ""),
     )
     if action != "deleted":
         entry.changes = diff(model, previous, event, related)

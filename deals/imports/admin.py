@@ -10,10 +10,12 @@ import hashlib
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+
+from deals.services.drafts import delete_imported_drafts
 
 from .columns import columns, template_csv, template_xlsx
 from .importer import import_file
@@ -49,6 +51,23 @@ class AgreementImportMixin:
             ),
             *super().get_urls(),
         ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        action = type(self).delete_my_imported_drafts
+        actions["delete_my_imported_drafts"] = (action, action.__name__, action.short_description)
+        return actions
+
+    def delete_my_imported_drafts(self, request, queryset):
+        try:
+            count = delete_imported_drafts(request.user, list(queryset))
+        except (PermissionDenied, ValidationError) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            self.message_user(request, f"Nothing was deleted: {text}", messages.ERROR)
+            return
+        self.message_user(request, f"Deleted {count} imported draft(s).", messages.SUCCESS)
+
+    delete_my_imported_drafts.short_description = "Delete my imported drafts (with their amounts)"
 
     def _check_import_permission(self, request):
         if not self.has_add_permission(request):

@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from deals.models import AgreementParty, Amount
+from deals.models import AgreementParty, Amount, Company, Deal, Source
 from deals.representations.agreement import AgreementRepresentation
 from minerals_portal.api.renderers import csv_writer
 from minerals_portal.api.representation import LooseDate
@@ -65,7 +65,7 @@ NAMES = [name for name, _ in COLUMNS]
 REQUIRED_HEADERS = ("deal", "citation_source", "citation_quote")
 
 EXAMPLE = {
-    "deal": "tungsten-project",
+    "deal": "katpar-kairakty-tungsten",
     "agreement_title": "Agreement on joint development of Severny Katpar",
     "kind": "framework",
     "status": "signed",
@@ -75,7 +75,7 @@ EXAMPLE = {
     "party1_company": "tau-ken-samruk",
     "party1_role": "state_partner",
     "party1_stake": "30",
-    "party2_company": "Cove Capital",
+    "party2_company": "cove-capital",
     "party2_role": "investor",
     "party2_stake": "70",
     "amount_value": "1100000000",
@@ -83,16 +83,40 @@ EXAMPLE = {
     "amount_qualifier": "approximately",
     "amount_kind": "investment_commitment",
     "amount_as_of": "2025-11",
-    "citation_source": "kazinform-2025-11-07",
-    "citation_quote": "Документ был подписан на полях саммита C5+1 в Вашингтоне.",
+    "citation_source": "baq-2025-11-07",
+    "citation_quote": "«Тау-Кен Самрук» и Cove Capital подписали соглашение о совместной "
+    "разработке вольфрамовых месторождений Северный Катпар и Верхнее Кайракты.",
     "citation_field": "signed_on",
 }
+# Example cell → the model its slug names.
+REFERENCES = {
+    "deal": Deal,
+    "party1_company": Company,
+    "party2_company": Company,
+    "citation_source": Source,
+}
+
+
+def example_row() -> dict[str, str]:
+    """``EXAMPLE`` naming records that exist here, so the template imports as downloaded:
+    a slug this database lacks is replaced by one of its own records of that kind (the
+    parties by two different companies); with no such record the cells stay as they are."""
+    row = dict(EXAMPLE)
+    taken: set[str] = set()
+    for column, model in REFERENCES.items():
+        stored = model.objects.filter(slug=row[column]).exclude(slug__in=taken).first()
+        stored = stored or model.objects.exclude(slug__in=taken).order_by("pk").first()
+        if stored is not None:
+            row[column] = stored.slug
+            taken.add(stored.slug)
+    return row
 
 
 def template_csv() -> bytes:
     names = [name for name, _ in columns()]
     writer = csv_writer()
-    text = writer.writerow(names) + writer.writerow([EXAMPLE.get(name, "") for name in names])
+    example = example_row()
+    text = writer.writerow(names) + writer.writerow([example.get(name, "") for name in names])
     return text.encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
@@ -102,7 +126,8 @@ def template_xlsx() -> bytes:
     sheet.title = "agreements"
     names = [name for name, _ in columns()]
     sheet.append(names)
-    sheet.append([EXAMPLE.get(name, "") for name in names])
+    example = example_row()
+    sheet.append([example.get(name, "") for name in names])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     help_sheet = book.create_sheet("columns")

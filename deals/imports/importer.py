@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Q
 
 from deals.models import Agreement, AgreementParty, Amount, Company, Deal, Publication, Source
 from deals.refresh_scheduling import request_refresh
-from deals.services import check_now, save, unit
+from deals.services import check_now, proposed, save, unit
 from deals.services.citations import add_citation
 from deals.services.rights import transition_error
 from deals.services.slugs import unique_slug
@@ -29,6 +29,7 @@ from minerals_portal.common.search import fold
 
 from .cells import Party, Row, RowInvalid, Values
 from .columns import PARTY_SLOTS, declared_columns
+from .located import located
 from .reading import FileRefused, read_rows
 
 # Model field → column, per kind of record, for error messages.
@@ -125,14 +126,21 @@ class _Writer:
         result = RowResult(number)
         try:
             with unit(self.user):  # a savepoint: a failed row leaves nothing behind
+                before = {r.pk: len(r.changes) for r in proposed()}
                 self._write(values, result)
+                result.actions += [
+                    f"changes to published {r.content_type.name} #{r.object_id} sent for "
+                    f"review (revision #{r.pk}): unchanged until a publisher approves"
+                    for r in proposed()
+                    if before.get(r.pk) != len(r.changes)
+                ]
                 check_now()  # the checks spanning rows, blamed on this row
                 connection.check_constraints()  # and the database's deferred ones
         except RowInvalid as exc:
             result.errors = exc.errors
         except ValidationError as exc:  # the stake total: blamed on the row's last stake
             stakes = [f"party{n}_stake" for n in PARTY_SLOTS if values.get(f"party{n}_stake")]
-            result.errors = _located(exc, {"stake": (stakes or ["party1_stake"])[-1]})
+            result.errors = located(exc, {"stake": (stakes or ["party1_stake"])[-1]})
         except PermissionDenied as exc:
             result.errors = [("", str(exc))]
         if result.errors:
@@ -142,7 +150,11 @@ class _Writer:
     # --- one row ---------------------------------------------------------------------
 
     def _write(self, values: dict[str, str], result: RowResult) -> None:
-        row = self._parse(Values(values))
+        """Every error of the row at once: after the first one, the row's remaining records
+        are validated without being written (``_save``), and all are reported together."""
+        cells = Values(values)
+        row = self._parse(cells)
+        self.errors = list(cells.errors)
         deal, created_deal = self._deal(row)
         if created_deal:
             result.actions.append(f"new deal “{deal.name}” ({deal.publication})")
@@ -159,10 +171,12 @@ class _Writer:
         fresh += [(deal, "")] if created_deal else []
         for record, name in fresh:  # written just now: no citation to compare against
             self._add_citation(record, row.source, row.quote, name)
+        if self.errors:
+            raise RowInvalid(self.errors)
         result.actions.append(f"cites {row.source.slug}")
 
     def _parse(self, v: Values) -> Row:
-        """Every cell checked (types, choices, look-ups) before anything is written."""
+        """Every cell checked (types, choices, look-ups); errors collected in ``v``."""
         row = Row(deal=v.text("deal"), publication=v.choice("publication", Publication.values))
         row.new_deal = v.yes("new_deal")
         if not row.deal:
@@ -189,7 +203,6 @@ class _Writer:
             if party:
                 row.parties.append(party)
         row.amount = self._parse_amount(v)
-        v.check()
         return row
 
     def _source(self, v) -> Source | None:
@@ -266,8 +279,8 @@ class _Writer:
             return deal, False
         deal = Deal(name=row.deal, slug=unique_slug(Deal, row.deal, "deal"))
         self._publication(deal, None, row.publication or Publication.DRAFT, "deal")
-        _save(self.user, deal, DEAL_COLUMNS)
-        return deal, True
+        self._save(deal, DEAL_COLUMNS)
+        return deal, deal.pk is not None
 
     def _agreement(self, row, deal, result) -> Agreement:
         agreement = row.existing
@@ -275,7 +288,7 @@ class _Writer:
         if new:
             agreement = Agreement(deal=deal, slug=row.slug)
         elif agreement.deal_id != deal.pk:
-            raise RowInvalid([("agreement_slug", f"“{row.slug}” belongs to another deal.")])
+            self._add([("agreement_slug", f"“{row.slug}” belongs to another deal.")])
         stored = None if new else agreement.publication
         for name in ("title", "venue", "kind", "status"):
             if getattr(row, name):
@@ -293,19 +306,21 @@ class _Writer:
         wanted = row.publication or (Publication.DRAFT if new else stored)
         self._publication(agreement, stored, wanted, "agreement")
         columns = {f.column: name for name, f in declared_columns().items()}
-        _save(self.user, agreement, {**columns, **AGREEMENT_COLUMNS}, trusted=["deal"])
+        self._save(agreement, {**columns, **AGREEMENT_COLUMNS}, trusted=["deal"])
         verb = "new" if new else "updated"
         result.actions.append(f"{verb} agreement “{agreement.title}” ({agreement.publication})")
         return agreement
 
     def _party(self, agreement, party, result) -> None:
         prefix, company, role = party.prefix, party.company, party.role
-        record = AgreementParty.objects.filter(agreement=agreement, company=company, role=role)
-        record = record.first() or AgreementParty(agreement=agreement, company=company, role=role)
+        record = AgreementParty(agreement=agreement, company=company, role=role)
+        if agreement.pk and company is not None:
+            stored = AgreementParty.objects.filter(agreement=agreement, company=company, role=role)
+            record = stored.first() or record
         record.stake = party.stake
         columns = {"stake": prefix + "stake", "role": prefix + "role"}
         columns.update({"company": prefix + "company", "__all__": prefix + "company"})
-        _save(self.user, record, columns, trusted=["agreement", "company"])
+        self._save(record, columns, trusted=["agreement", "company"])
         stake = f", {party.stake} %" if party.stake is not None else ""
         result.actions.append(f"party {company} ({role}{stake})")
 
@@ -314,79 +329,58 @@ class _Writer:
             return None
         data = dict(row.amount)
         as_of = data.pop("as_of")
+        if as_of is None or data["value"] is None:  # a cell error already says why
+            return None
         amount = Amount(deal=deal, agreement=agreement, **data)
         amount.as_of, amount.as_of_precision = as_of.date, as_of.precision
         value = plain_number(amount.value) if amount.value is not None else ""
         text = f"{deal.slug} {amount.kind.replace('_', ' ')} {as_of.iso()} {value}"
         amount.slug = unique_slug(Amount, text, "amount")
         self._publication(amount, None, row.publication or Publication.DRAFT, "amount")
-        _save(self.user, amount, AMOUNT_COLUMNS, trusted=["deal", "agreement"])
+        self._save(amount, AMOUNT_COLUMNS, trusted=["deal", "agreement"])
         result.actions.append(f"amount {amount.currency} {amount.value} ({amount.kind})")
         return amount
 
     def _cite(self, record, source, quote, field_name) -> None:
         """Attach the row's citation unless the record already has it."""
+        if self.errors:
+            return
         if not record.citations.filter(source=source, quote=quote, field=field_name).exists():
             self._add_citation(record, source, quote, field_name)
 
     def _add_citation(self, record, source, quote, field_name) -> None:
+        if self.errors or record is None or record.pk is None:
+            return  # the row is refused already: nothing more is written
         try:
             add_citation(self.user, record, source, quote, field_name)
         except ValidationError as exc:
-            raise RowInvalid(_located(exc, CITATION_COLUMNS)) from None
+            self._add(located(exc, CITATION_COLUMNS))
         except PermissionDenied as exc:
-            raise RowInvalid([("citation_source", str(exc))]) from None
+            self._add([("citation_source", str(exc))])
 
     def _publication(self, record, stored, wanted, kind) -> None:
         error = transition_error(self.user, stored, wanted)
         if error:
-            raise RowInvalid([("publication", f"{kind}: {error}")])
+            self._add([("publication", f"{kind}: {error}")])
         record.publication = wanted
 
+    def _add(self, errors) -> None:
+        """Add errors, leaving out a column's model error when its cell error is there."""
+        known = {column for column, _ in self.errors}
+        self.errors += [(c, m) for c, m in errors if c not in known]
 
-def _save(actor, record, columns: dict[str, str], trusted=()) -> None:
-    """Save ``record`` through the services as ``actor``, reporting refusals under the
-    row's column names (``trusted`` foreign keys were just looked up or written, so are
-    not fetched again)."""
-    try:
-        save(actor, record, exclude=trusted)
-    except ValidationError as exc:
-        raise RowInvalid(_located(exc, columns, record)) from None
-    except PermissionDenied as exc:
-        column = columns.get("__all__") or columns.get("slug", "")
-        raise RowInvalid([(column, str(exc))]) from None
-
-
-def _located(exc: ValidationError, columns, record=None) -> list[tuple[str, str]]:
-    """The refusal's messages under the row's column names; a constraint's message goes to
-    the column of the first field the constraint names."""
-    by_message = {
-        str(c.get_violation_error_message()): _first_field(c)
-        for c in (record._meta.constraints if record is not None else ())
-    }
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.messages)]
-    errors = []
-    for name, messages in items:
-        for message in messages:
-            field = by_message.get(message, "") if name == "__all__" else name
-            column = columns.get(field, field) if field else columns.get("__all__", "")
-            errors.append((column, message))
-    return errors
-
-
-def _first_field(constraint) -> str:
-    """The first field a constraint names (``value_max__gt`` → value_max, Lower("title") →
-    title): where its error belongs."""
-    if getattr(constraint, "fields", None):
-        return constraint.fields[0]
-    stack = [getattr(constraint, "condition", None), *getattr(constraint, "expressions", ())]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, tuple):
-            return node[0].split("__")[0]
-        if isinstance(node, F):
-            return node.name
-        inner = [*getattr(node, "children", [])]
-        inner += getattr(node, "get_source_expressions", lambda: [])()
-        stack = inner + stack  # depth first: the first field written wins
-    return ""
+    def _save(self, record, columns: dict[str, str], trusted=()) -> None:
+        """Save ``record`` through the services as the importing user, refusals reported
+        under the row's column names (``trusted`` foreign keys were just looked up or
+        written, so are not fetched again). Once the row has an error, later records are
+        only validated: every error of the row is found in one pass."""
+        try:
+            if not self.errors:
+                save(self.user, record, exclude=trusted)
+                return
+            relations = [f.name for f in record._meta.concrete_fields if f.is_relation]
+            record.full_clean(exclude=relations, validate_constraints=False)
+        except ValidationError as exc:
+            self._add(located(exc, columns, record))
+        except PermissionDenied as exc:
+            self._add([(columns.get("__all__") or columns.get("slug", ""), str(exc))])

@@ -17,6 +17,7 @@ from .events import Event
 from .figures import Facility, FigureReport, StatusChange
 from .money import Amount, ExchangeRate
 from .publication import Publication
+from .revisions import Comment, Revision
 from .seeding import SeedRecord
 from .sources import Citation, Source, SourceRelation
 from .sync import ApiToken, DataVersion, Tombstone
@@ -27,6 +28,7 @@ __all__ = [
     "AgreementParty",
     "Amount",
     "Citation",
+    "Comment",
     "CommittedByCommodity",
     "CommittedByCompany",
     "CommittedByCountryPair",
@@ -45,6 +47,7 @@ __all__ = [
     "Ownership",
     "Publication",
     "RefreshState",
+    "Revision",
     "SeedRecord",
     "TimelineTotals",
     "Source",

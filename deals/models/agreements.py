@@ -178,7 +178,7 @@ class Agreement(Publishable, Versioned, Timestamped):
 
 
 @tracked
-class AgreementParty(Timestamped):
+class AgreementParty(Versioned, Timestamped):
     class Role(models.TextChoices):
         INVESTOR = "investor", _("investor")
         STATE_PARTNER = "state_partner", _("state partner")

@@ -15,6 +15,8 @@ from minerals_portal.common.loose_dates import Precision, loose, precision_const
 from minerals_portal.common.models import Timestamped, text_index
 from minerals_portal.common.validators import COPY_EXTENSIONS, limit_copy_size
 
+from .versioning import Versioned
+
 
 def sha256_of(file) -> str:
     """The SHA-256 of an uploaded or stored file, read in chunks."""
@@ -153,7 +155,7 @@ class SourceRelation(Timestamped):
 
 
 @tracked
-class Citation(Timestamped):
+class Citation(Versioned, Timestamped):
     """A quoted sentence from a source, attached to one record (and optionally one field)."""
 
     class QuoteKind(models.TextChoices):

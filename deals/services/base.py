@@ -22,6 +22,7 @@ from ..models import AgreementParty, Citation, Publication
 from ..models.publication import Publishable
 from . import rights
 from .lookalikes import check_lookalikes
+from .proposals import propose
 from .refusals import database_refusals
 from .slugs import fill_slug, remember_old_slug
 from .stakes import check_stake_totals
@@ -43,6 +44,7 @@ class Unit:
         self.actor = actor
         self.parties_changed = False
         self.must_be_cited: dict[tuple[int, int], str] = {}  # (content type, pk) → error key
+        self.revisions: dict = {}  # (content type, pk) of a published record → its revision
 
     def note_write(self, record, old_target=None):
         if isinstance(record, AgreementParty):
@@ -122,6 +124,12 @@ def unit(actor=None, path: str | None = None, **history_extra):
         _current.reset(token)
 
 
+def proposed() -> list:
+    """The revisions the current unit has made so far (editors' changes to published records)."""
+    current = _current.get()
+    return list(current.revisions.values()) if current is not None else []
+
+
 def check_now() -> None:
     """Run the current unit's pending checks now (the admin does, to place the messages)."""
     current = _current.get()
@@ -145,7 +153,11 @@ def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exc
     ``record`` was read at an older version than the stored one.
     """
     with unit(actor, path) as current:
-        rights.check_may_write(actor, record)
+        root = rights.review_root(actor, record)
+        if root is None:
+            rights.check_may_write(actor, record)
+        else:
+            rights.check_may_propose(actor, record, "change" if record.pk else "add")
         moving = isinstance(record, Publishable) and (
             record.publication != rights.stored_state(record)
         )
@@ -159,6 +171,9 @@ def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exc
         # name with the constraint's own message (``refusals``). Django would ask the
         # database once per constraint, in a savepoint each.
         record.full_clean(exclude=list(exclude), validate_constraints=False)
+        if root is not None:  # an editor's change to a published record: kept for review
+            propose(actor, current.revisions, root, record, m2m=m2m)
+            return record
         for step in BEFORE_SAVE.get(type(record), ()):
             step(actor, record)
         record.save()
@@ -176,6 +191,11 @@ def save(actor, record, *, m2m: dict | None = None, path: str | None = None, exc
 def delete(actor, record, *, path: str | None = None) -> None:
     """Delete ``record``; refused when ``actor`` may not, or when other records need it."""
     with unit(actor, path) as current:
+        root = rights.review_root(actor, record)
+        if root is not None:
+            rights.check_may_propose(actor, record, "delete")
+            propose(actor, current.revisions, root, record, delete=True)
+            return
         rights.check_may_delete(actor, record)
         current.note_write(record)
         record.delete()

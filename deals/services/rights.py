@@ -85,9 +85,50 @@ def check_may_write(actor, instance) -> None:
         _check_unlocked(instance, "change")
 
 
+def review_root(actor, instance):
+    """The published record an editor's write to ``instance`` changes (None: written directly).
+
+    Such a write is not made: it becomes a revision of that record for a publisher
+    to approve (``proposals``). Publishers and the system write directly; withdrawn
+    records stay locked for editors.
+    """
+    if actor is None or may_publish(actor):
+        return None
+    candidates = [instance] if isinstance(instance, Publishable) else _parents(instance)
+    for record in candidates:
+        if stored_state(record) == Publication.PUBLISHED:
+            return record
+    return None
+
+
+def check_may_propose(actor, instance, action: str) -> None:
+    """Refuse proposing a change (``add``, ``change`` or ``delete``) without the permission."""
+    _check_model_permission(actor, action, instance)
+
+
+def may_review(user) -> bool:
+    """Publishers approve or reject revisions."""
+    return may_publish(user)
+
+
+def own_imported_draft(actor, instance) -> bool:
+    """Whether ``instance`` is a draft that ``actor`` created through an import: editors
+    may delete those, though they may not delete agreements or deals otherwise."""
+    if not isinstance(instance, Publishable) or instance.pk is None:
+        return False
+    if stored_state(instance) != Publication.DRAFT:
+        return False
+    history = type(instance).pgh_event_model.objects.filter(
+        pgh_obj_id=instance.pk, pgh_label="insert"
+    )
+    return history.filter(
+        pgh_context__metadata__path="import", pgh_context__metadata__user=actor.pk
+    ).exists()
+
+
 def check_may_delete(actor, instance) -> None:
     """Refuse deleting ``instance`` when ``actor`` may not."""
-    if actor is None:
+    if actor is None or own_imported_draft(actor, instance):
         return
     _check_model_permission(actor, "delete", instance)
     if not may_publish(actor):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -104,3 +105,13 @@ def counted(totals, bucket="committed"):
 def rule(anchor, text=""):
     """A link to one rule of the method page (``/method/#<anchor>``)."""
     return {"anchor": anchor, "text": text}
+
+
+@register.filter
+def stamp(value) -> str:
+    """A moment in the portal's one convention: "2026-02-11 14:03 UTC+05:00" (local time)."""
+    if not value:
+        return "—"
+    local = localtime(value)
+    offset = local.strftime("%z")  # +0500
+    return f"{local:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}"

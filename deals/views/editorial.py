@@ -1,7 +1,8 @@
 """The editorial dashboard (``/editorial/``): what needs an editor's attention.
 
-Drafts, records in review, the user's own recent changes, published records
-without citations (the rules make this empty; it is a tripwire), non-USD
+Revisions waiting for a publisher, the user's own revisions (with the reason
+when rejected), drafts, drafts untouched for two weeks, records in review, the
+user's own recent changes, records without citations, non-USD
 amounts no exchange rate converts, and possible duplicates: records of one
 kind whose names fold to the same key (``common.search.fold``), e.g. a
 company entered once as "Tau-Ken Samruk" and once as "Тау-Кен Самрук".
@@ -11,6 +12,7 @@ The query count is fixed (about twenty), whatever the number of records.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,11 +22,22 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from pghistory.models import Context, Events
 
 from deals.history.entries import ACTIONS, HIDDEN, tracked_models
-from deals.models import Agreement, Amount, Citation, Company, Deal, Event, ExchangeRate
+from deals.models import (
+    Agreement,
+    Amount,
+    Citation,
+    Company,
+    Deal,
+    Event,
+    ExchangeRate,
+    Revision,
+)
 from deals.publishing import PUBLISHABLE
+from deals.templatetags.portal import stamp
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.permissions import can_see_drafts
 
@@ -32,6 +45,7 @@ from ..models import Publication
 
 LIMIT = 50
 RECENT = 20
+STALE_DAYS = 14
 NAMED = (Company, Deal, Deposit, Commodity, Region)
 SELECT_RELATED = {Agreement: ["deal"], Amount: ["deal"], Event: ["deal"]}
 
@@ -74,9 +88,13 @@ def editorial_dashboard(request):
     """What is in draft or in review, my recent changes, and the data's loose ends."""
     drafts, in_review = _unpublished()
     context = {
+        "reviews": _revisions(Revision.objects.filter(status=Revision.Status.PENDING)),
+        "my_revisions": _revisions(Revision.objects.filter(author=request.user)),
         "drafts": drafts,
+        "stale": _stale_drafts(),
+        "stale_days": STALE_DAYS,
         "in_review": in_review,
-        "uncited": _uncited_published(),
+        "uncited": _uncited(),
         "unconverted": _unconverted_amounts(),
         "duplicates": _possible_duplicates(),
         "mine": _recent_changes(request.user),
@@ -96,17 +114,50 @@ def _unpublished() -> tuple[list[Item], list[Item]]:
         rows = _newest(model).filter(publication__in=waiting)[: 2 * LIMIT]
         for record in rows:
             target = drafts if record.publication == Publication.DRAFT else in_review
-            target.append(item(record, f"changed {record.updated_at:%Y-%m-%d %H:%M}"))
+            target.append(item(record, f"changed {stamp(record.updated_at)}"))
     return drafts[:LIMIT], in_review[:LIMIT]
 
 
-def _uncited_published() -> list[Item]:
+def _uncited() -> list[Item]:
+    """Records of every state that cite no source (published ones cannot: a tripwire)."""
     found = []
     for model in PUBLISHABLE:
         content_type = ContentType.objects.get_for_model(model)
         citations = Citation.objects.filter(content_type=content_type, object_id=OuterRef("pk"))
-        rows = _newest(model).filter(publication=Publication.PUBLISHED).filter(~Exists(citations))
-        found += [item(record) for record in rows[:LIMIT]]
+        rows = _newest(model).filter(~Exists(citations))
+        found += [item(record, record.get_publication_display()) for record in rows[:LIMIT]]
+    return found[:LIMIT]
+
+
+def _stale_drafts() -> list[Item]:
+    """Drafts nobody has touched for ``STALE_DAYS`` days, oldest first."""
+    before = timezone.now() - dt.timedelta(days=STALE_DAYS)
+    found = []
+    for model in PUBLISHABLE:
+        rows = model.objects.select_related(*SELECT_RELATED.get(model, [])).filter(
+            publication=Publication.DRAFT, updated_at__lt=before
+        )
+        found += [(r.updated_at, r) for r in rows.order_by("updated_at")[:LIMIT]]
+    found.sort(key=lambda pair: pair[0])
+    return [item(r, f"untouched since {stamp(at)}") for at, r in found[:LIMIT]]
+
+
+def _revisions(queryset) -> list[Item]:
+    """Revisions as items linking to their review page (one query per kind of record)."""
+    rows = (
+        queryset.select_related("author", "content_type")
+        .prefetch_related("record")
+        .order_by("-created_at")
+    )
+    found = []
+    for revision in rows[:LIMIT]:
+        detail = f"by {revision.author}, {stamp(revision.created_at)}: "
+        detail += revision.get_status_display()
+        if revision.reason:
+            detail += f" — {revision.reason}"
+        url = reverse("admin:deals_revision_change", args=[revision.pk])
+        label = f"#{revision.pk} {revision.record or 'a deleted record'}"
+        found.append(Item(str(revision.content_type.name), label, url, detail))
     return found
 
 
@@ -159,7 +210,7 @@ def _recent_changes(user) -> list[Item]:
         name = data.get("title") or data.get("name") or data.get("slug") or f"#{event.pgh_obj_id}"
         fields = sorted(k for k in (event.pgh_diff or {}) if k not in HIDDEN)
         action = ACTIONS.get(event.pgh_label, event.pgh_label)
-        detail = f"{action} {event.pgh_created_at:%Y-%m-%d %H:%M}"
+        detail = f"{action} {stamp(event.pgh_created_at)}"
         if fields:
             detail += ": " + ", ".join(fields)
         kind = event.pgh_obj_model.split(".")[-1].lower()

@@ -3,7 +3,6 @@
 from functools import cached_property
 from itertools import islice
 
-from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -159,25 +158,36 @@ class WriteMixin:
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            instance = serializer.save()
-        return self.written_response(instance, status=201)
+        return self.written(request, serializer.save, 201)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            instance = serializer.save()
-        return self.written_response(instance)
+        return self.written(request, serializer.save)
 
     def destroy(self, request, *args, **kwargs):
-        services.delete(request.user, self.get_object())
-        return Response(status=204)
+        record = self.get_object()
+        return self.written(request, lambda: services.delete(request.user, record), 204)
 
-    def detail_data(self, instance):
-        """The detail form of a freshly written record, fetched as a reader would see it."""
-        return self._detail(self.get_queryset().get(pk=instance.pk))
+    def written(self, request, write, status=200):
+        """Run ``write`` as one unit; an editor's change to a published record comes back as
+        202 Accepted naming the revision that waits for a publisher."""
+        with services.unit(request.user):
+            instance = write()
+            revisions = services.proposed()
+        if revisions:
+            return Response(
+                {
+                    "detail": "Sent for review: the published record is unchanged until a "
+                    "publisher approves the revision.",
+                    "revisions": [revision.pk for revision in revisions],
+                },
+                status=202,
+            )
+        if status == 204:
+            return Response(status=204)
+        return self.written_response(instance, status=status)
 
     def _detail(self, fresh):
         return self.detail_serializer_class(fresh, context=self.get_serializer_context()).data

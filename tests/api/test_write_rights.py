@@ -2,38 +2,43 @@
 
 import pytest
 
-from deals.models import AgreementParty, Amount
+from deals.models import AgreementParty, Amount, Revision
 
 from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_editor_may_not_change_a_published_amount(world, editor_client):
+def pending(record) -> list[dict]:
+    """The rows of the pending revisions of ``record``."""
+    revisions = Revision.objects.filter(object_id=record.pk, status="pending")
+    return [item for r in revisions if r.record == record for item in r.changes]
+
+
+def test_an_editors_change_to_a_published_amount_waits_for_a_publisher(world, editor_client):
     url = f"/api/v1/amounts/{world.usd.slug}/"
-    error = assert_error(editor_client.patch(url, {"value": "1"}, format="json"), 403)
-    assert "is published: only a publisher or an administrator may change it" in error["message"]
+    response = editor_client.patch(url, {"value": "1"}, format="json")
+    assert response.status_code == 202, response.content
+    assert "Sent for review" in response.json()["detail"]
     assert Amount.objects.get(pk=world.usd.pk).value == world.usd.value
-    full = editor_client.put(url, {**editor_client.get(url).json(), "value": "1"}, format="json")
-    assert full.status_code in (400, 403)  # PUT of a published record never applies
-    assert Amount.objects.get(pk=world.usd.pk).value == world.usd.value
+    [item] = pending(world.usd)
+    assert (item["action"], item["fields"]) == ("change", {"value": "1"})
 
 
-def test_an_editor_may_not_delete_published_amounts_or_parties(world, editor_client):
-    error = assert_error(editor_client.delete(f"/api/v1/amounts/{world.kzt.slug}/"), 403)
-    assert "may delete it" in error["message"]
-    error = assert_error(editor_client.delete(f"/api/v1/parties/{world.tks_party.pk}/"), 403)
-    assert "belongs to the agreement" in error["message"]
+def test_an_editors_deletes_of_published_rows_wait_for_a_publisher(world, editor_client):
+    assert editor_client.delete(f"/api/v1/amounts/{world.kzt.slug}/").status_code == 202
+    assert editor_client.delete(f"/api/v1/parties/{world.tks_party.pk}/").status_code == 202
     assert Amount.objects.filter(pk=world.kzt.pk).exists()
     assert AgreementParty.objects.filter(pk=world.tks_party.pk).exists()
+    assert [i["action"] for i in pending(world.kzt)] == ["delete"]
+    assert [i["model"] for i in pending(world.agreement)] == ["deals.agreementparty"]
 
 
-def test_an_editor_may_not_change_a_published_agreements_parties(world, editor_client):
+def test_an_editor_may_not_publish_or_withdraw_through_a_change(world, editor_client):
     url = f"/api/v1/agreements/{world.agreement.slug}/"
-    error = assert_error(editor_client.patch(url, {"title": "Renamed"}, format="json"), 403)
+    error = assert_error(editor_client.patch(url, {"publication": "withdrawn"}, format="json"), 403)
     assert error["code"] == "permission_denied"
-    payload = {"agreement": world.agreement.slug, "company": world.skz.slug, "role": "partner"}
-    assert_error(editor_client.post("/api/v1/parties/", payload, format="json"), 403)
+    assert not Revision.objects.exists()
     assert world.agreement.parties.count() == 2
 
 

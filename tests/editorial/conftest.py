@@ -145,10 +145,12 @@ def change_form(agreement, **changes):
         data.update({f"parties-{i}-id": p.pk, f"parties-{i}-agreement": agreement.pk})
         data.update({f"parties-{i}-company": p.company_id, f"parties-{i}-role": p.role})
         data[f"parties-{i}-stake"] = "" if p.stake is None else str(p.stake)
+        data[f"parties-{i}-version"] = p.version
     for i, c in enumerate(citations):
         data.update({f"{CITATIONS}-{i}-id": c.pk, f"{CITATIONS}-{i}-source": c.source_id})
         data.update({f"{CITATIONS}-{i}-quote": c.quote, f"{CITATIONS}-{i}-field": c.field})
         data[f"{CITATIONS}-{i}-quote_kind"] = c.quote_kind  # a ticked box sends "on"
         data.update({f"{CITATIONS}-{i}-unverified": "on"} if c.unverified else {})
+        data[f"{CITATIONS}-{i}-version"] = c.version
     data.update(changes)
     return data

@@ -23,12 +23,16 @@ def change_url(record):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
 
 
-def test_an_editor_changing_a_published_agreement_gets_the_form_back(client, world, editor):
+def test_an_editor_changing_a_withdrawn_agreement_gets_the_form_back(client, world, editor):
+    """Published records take an editor's change as a revision (test_revisions); withdrawn
+    ones stay locked."""
+    Agreement.objects.filter(pk=world.agreement.pk).update(publication="withdrawn")
     logged_in(client, editor)
-    data = change_form(world.agreement, title="Framework agreement (amended)")
+    agreement = Agreement.objects.get(pk=world.agreement.pk)
+    data = change_form(agreement, title="Framework agreement (amended)")
     response = client.post(change_url(world.agreement), data)
     assert response.status_code == 200
-    assert any("is published: only a publisher" in e for e in errors(response))
+    assert any("is withdrawn: only a publisher" in e for e in errors(response))
     assert 'value="Framework agreement (amended)"' in response.content.decode()
     assert Agreement.objects.get(pk=world.agreement.pk).title == "Framework agreement"
 
@@ -82,6 +86,7 @@ def test_stakes_over_100_keep_the_typed_rows(client, world, editor):
 
 
 def test_a_refused_delete_is_a_message_not_an_error_page(client, world, editor):
+    Amount.objects.filter(pk=world.amount.pk).update(publication="withdrawn")
     logged_in(client, editor)
     url = reverse("admin:deals_amount_delete", args=[world.amount.pk])
     response = client.post(url, {"post": "yes"}, follow=True)

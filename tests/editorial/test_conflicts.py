@@ -4,7 +4,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from deals.models import Agreement
+from deals import services
+from deals.models import Agreement, AgreementParty
 from deals.models.versioning import EditConflict
 
 from .conftest import change_form, logged_in, token_client
@@ -96,3 +97,32 @@ def test_a_stale_copy_cannot_overwrite_a_newer_save(world):
         mine.save()
     assert (conflict.value.expected, conflict.value.current) == (1, 2)
     assert Agreement.objects.get(pk=world.agreement.pk).title == "Theirs"
+
+
+def test_a_stale_inline_row_is_a_conflict_beside_the_row_and_nothing_is_saved(
+    client, world, publisher
+):
+    url = reverse("admin:deals_agreement_change", args=[world.agreement.pk])
+    stale = change_form(Agreement.objects.get(pk=world.agreement.pk))  # page opened: stake 70
+    party = AgreementParty.objects.get(pk=world.party.pk)
+    party.stake = 65  # someone saves the party on its own page meanwhile
+    services.save(publisher, party)
+
+    logged_in(client, publisher)
+    stale.update({"parties-0-role": "partner", "title": "Framework agreement (new title)"})
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    text = response.content.decode()
+    # The tabular inline shows a row's errors on the line just above the row.
+    row = text[text.index('id="parties-group"') : text.index('id="parties-empty"')]
+    assert "Someone else saved this agreement party while you were editing it" in row
+    assert "stake (%): now “65”, yours “70”" in row
+    stored = AgreementParty.objects.get(pk=world.party.pk)
+    assert (stored.stake, stored.role, stored.version) == (65, world.party.role, 2)
+    assert Agreement.objects.get(pk=world.agreement.pk).title == "Framework agreement"
+    assert 'name="parties-0-version" value="2"' in row  # saving again is deliberate
+
+    again = client.post(url, {**stale, "parties-0-version": "2", "parties-0-stake": "65"})
+    assert again.status_code == 302
+    stored = AgreementParty.objects.get(pk=world.party.pk)
+    assert (stored.stake, stored.role) == (65, "partner")

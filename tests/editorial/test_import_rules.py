@@ -3,7 +3,7 @@
 import pytest
 
 from deals.imports.importer import import_file
-from deals.models import Agreement, Deal
+from deals.models import Deal, Revision
 
 from .test_imports import as_csv, rows
 
@@ -49,16 +49,16 @@ def test_new_deal_yes_creates_the_deal_as_a_draft(world, editor):
     assert deal.citations.count() == 1
 
 
-def test_an_editor_row_cannot_change_a_published_agreement(world, editor):
+def test_an_editor_row_changing_a_published_agreement_waits_for_review(world, editor):
     change = {"agreement_slug": world.agreement.slug, "venue": "Changed", **NO_PARTIES_NOR_AMOUNT}
     result = import_file("a.csv", one_row(world, **change), editor, commit=True)
-    assert not result.committed
-    [(column, message)] = result.rows[0].errors
-    assert column == "agreement_slug"
-    assert "published" in message
+    assert result.committed, result.rows[0].errors
+    assert any("sent for review (revision #" in action for action in result.rows[0].actions)
     world.agreement.refresh_from_db()
     assert world.agreement.venue != "Changed"
-    assert not Agreement.objects.filter(venue="Changed").exists()
+    revision = Revision.objects.get()
+    assert (revision.path, revision.author, revision.status) == ("import", editor, "pending")
+    assert {"venue": "Changed"}.items() <= revision.changes[0]["fields"].items()
 
 
 def test_a_publisher_row_may_change_a_published_agreement(world, publisher):
