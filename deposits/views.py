@@ -8,7 +8,11 @@ from deals.visibility import shows_drafts, visible
 
 from . import maps
 from .filtersets import DepositFilterSet
-from .models import Deposit, DepositCommodity, ResourceEstimate
+from .models import Deposit, DepositCommodity, Region, ResourceEstimate
+
+
+def _kz_regions():
+    return list(Region.objects.filter(country="KZ").order_by("name"))
 
 
 def deposit_list(request):
@@ -38,24 +42,22 @@ def deposit_detail(request, slug):
         visible(Event.objects.filter(deposits=deposit) | Event.objects.filter(deal__in=deals),
                 drafts).distinct().order_by("on")
     )  # fmt: skip
+    deposit.visible_deals = deals
     context = {
         "deposit": deposit,
         "estimates": estimates,
         "deals": deals,
         "events": events,
-        "outline": maps.outline_path(),
-        "map_size": (maps.WIDTH, maps.HEIGHT),
-        "markers": maps.markers([deposit]),
         "sources": gather([deposit, *estimates]),
+        **maps.map_context([deposit], _kz_regions()),
     }
     return render(request, "deposits/deposit_detail.html", context)
 
 
 def deposit_map(request):
-    deposits = Deposit.objects.prefetch_related("regions").order_by("name")
-    context = {
-        "outline": maps.outline_path(),
-        "map_size": (maps.WIDTH, maps.HEIGHT),
-        "markers": maps.markers(deposits),
-    }
+    deals = visible(Deal.objects.order_by("name"), shows_drafts(request))
+    deposits = Deposit.objects.prefetch_related(
+        "regions", Prefetch("deals", queryset=deals, to_attr="visible_deals")
+    ).order_by("name", "pk")
+    context = maps.map_context(deposits, _kz_regions())
     return render(request, "deposits/map.html", context)
