@@ -79,7 +79,10 @@ def map_context(deposits, regions) -> dict:
         "map_data": {
             "markers": placed,
             "regions": {r.iso_code: localized(r) for r in regions},
-            "labels": {"deals": _("Deals"), "no_deals": _("No deal recorded."),
-                       "open": _("Open the deposit page")},
+            "labels": {
+                "deals": _("Deals"),
+                "no_deals": _("No deal recorded."),
+                "open": _("Open the deposit page"),
+            },
         },  # fmt: skip
     }

@@ -1,9 +1,12 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from deals.citations import gather
 from deals.models import Deal, Event
-from deals.views.listing import filtered_list
+from deals.templatetags.portal import localized
+from deals.views.listing import Export, filtered_list
 from deals.visibility import shows_drafts, visible
 
 from . import maps
@@ -15,11 +18,24 @@ def _kz_regions():
     return list(Region.objects.filter(country="KZ").order_by("name"))
 
 
+def _names(records) -> str:
+    return "; ".join(localized(r) for r in records)
+
+
+DEPOSIT_EXPORT = Export(
+    "deposits",
+    lambda: [_("Name"), _("Name (Russian)"), _("Kind"), _("Region"), _("Commodities"), _("Page")],
+    lambda d: [localized(d), d.name_ru, d.get_kind_display(), _names(d.regions.all()),
+               _names(d.commodities.all()), reverse("deposit-detail", args=[d.slug])],
+)  # fmt: skip
+
+
 def deposit_list(request):
     deposits = Deposit.objects.prefetch_related("regions", "commodities").order_by("name", "pk")
     return filtered_list(
-        request, "deposits/deposit_list.html", DepositFilterSet, deposits, 100, "deposits"
-    )
+        request, "deposits/deposit_list.html", DepositFilterSet, deposits, 100, "deposits",
+        export=DEPOSIT_EXPORT,
+    )  # fmt: skip
 
 
 def deposit_detail(request, slug):

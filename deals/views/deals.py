@@ -1,13 +1,16 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from deals.citations import gather
 from deals.filtersets import DealFilterSet, with_usd
 from deals.models import Agreement, AgreementParty, Amount, Deal, Event
 from deals.selectors import committed_total
+from deals.templatetags.portal import localized
 from deals.visibility import shows_drafts, visible
 
-from .listing import filtered_list
+from .listing import Export, filtered_list
 
 LIST_PAGE_SIZE = 50
 
@@ -21,8 +24,21 @@ def deal_list(request):
         .order_by("name", "pk")
     )
     return filtered_list(
-        request, "deals/deal_list.html", DealFilterSet, deals, LIST_PAGE_SIZE, "deals"
-    )
+        request, "deals/deal_list.html", DealFilterSet, deals, LIST_PAGE_SIZE, "deals",
+        export=DEAL_EXPORT,
+    )  # fmt: skip
+
+
+def _names(records) -> str:
+    return "; ".join(localized(r) for r in records)
+
+
+DEAL_EXPORT = Export(
+    "deals",
+    lambda: [_("Deal"), _("Agreements"), _("Deposits"), _("Commodities"), _("Summary"), _("Page")],
+    lambda d: [localized(d), d.agreement_count, _names(d.deposits.all()),
+               _names(d.commodities.all()), d.summary, reverse("deal-detail", args=[d.slug])],
+)  # fmt: skip
 
 
 def _visible_agreement(drafts):

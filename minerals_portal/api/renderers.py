@@ -9,6 +9,7 @@ booleans are ``true``/``false``.
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 
 import orjson
@@ -53,9 +54,30 @@ class _Echo:
         return value
 
 
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def formula_safe(value):
+    """A text cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR
+    first), prefixed with ``'``; numbers, and anything not text, unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    def __init__(self):
+        self._writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def writerow(self, row):
+        return self._writer.writerow([formula_safe(value) for value in row])
+
+
 def csv_writer():
-    """The API's one CSV writer: ``writerow`` returns the line (CRLF-terminated) it wrote."""
-    return csv.writer(_Echo(), lineterminator="\r\n")
+    """The one CSV writer: ``writerow`` returns the line (CRLF-terminated) it wrote, with
+    formula-leading cells escaped (``formula_safe``)."""
+    return _SafeWriter()
 
 
 def csv_lines(columns: list[tuple[str, str]], items: Iterable[dict]) -> Iterator[str]:
