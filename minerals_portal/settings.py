@@ -308,7 +308,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {
-        "deepLinking": True,
+        # No deep links: they put a link inside each operation's toggle button (axe: nested-interactive).
+        "deepLinking": False,
         "persistAuthorization": True,
         "validatorUrl": None,
     },

@@ -79,11 +79,12 @@ def open_tab(browser, seeded_server, request):
     """
     opened = []
 
-    def open_(lang="en", width=1280, height=900):
+    def open_(lang="en", width=1280, height=900, bypass_csp=False):
         context = browser.new_context(
             viewport={"width": width, "height": height},
             locale="ru-RU" if lang == "ru" else "en-GB",
             accept_downloads=True,
+            bypass_csp=bypass_csp,  # only to inject axe-core into pages
         )
         host = seeded_server.url.split("//", 1)[1].split(":")[0]
         context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang,
