@@ -308,7 +308,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {
-        # No deep links: they put a link inside each operation's toggle button (axe: nested-interactive).
+        # No deep links: they nest a link in each operation's toggle (axe: nested-interactive).
         "deepLinking": False,
         "persistAuthorization": True,
         "validatorUrl": None,
