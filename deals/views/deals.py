@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from deals.citations import gather
 from deals.filtersets import DealFilterSet, with_usd
+from deals.history.public import public_log
 from deals.models import Agreement, AgreementParty, Amount, Deal, Event
 from deals.selectors import committed_total
 from deals.templatetags.portal import localized
@@ -68,7 +69,12 @@ def deal_detail(request, slug):
     events = list(visible(Event.objects.filter(deal=deal), drafts).order_by("on"))
     records = [deal, *agreements, *amounts, *events]
     records += [p for a in agreements for p in a.parties.all()]
+    shown: dict[type, set[int]] = {}
+    for record in [deal, *agreements, *amounts, *events]:
+        shown.setdefault(type(record), set()).add(record.pk)
     context = {
+        "last_updated": max(r.updated_at for r in records),
+        "change_log": public_log(deal, shown),
         "deal": deal,
         "agreements": agreements,
         "amounts": amounts,

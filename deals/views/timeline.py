@@ -1,7 +1,11 @@
+import functools
+
+from django.db.models import Max, Min
 from django.shortcuts import render
 from django.urls import reverse
 
 from deals import feeds
+from deals.models import Citation, ViewRefresh
 from deals.selectors import all_groups, timeline
 from deals.templatetags.timeline import shown_entries
 from minerals_portal.common import exports
@@ -24,7 +28,8 @@ def timeline_page(request):
         return exports.download(fmt, "timeline", feeds.export_headers(), rows)
     status = 400 if result.form.errors else 200
     feed_url = page_url + ("&" if query else "?") + "format=atom"
-    context = {"t": result, "query": query.urlencode(), "feed_url": feed_url}
+    context = {"t": result, "query": query.urlencode(), "feed_url": feed_url,
+               "freshness": Freshness()}  # fmt: skip
     return render(request, "deals/timeline.html", context, status=status)
 
 
@@ -36,3 +41,16 @@ def _describe(filters) -> str:
         shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
         parts.append(f"{form.fields[name].label or name}: {shown}")
     return "; ".join(parts)
+
+
+class Freshness:
+    """How current the portal is, read only if the page body is rendered (not cached):
+    the publication date of the newest article cited, and the last refresh of the figures."""
+
+    @functools.cached_property
+    def newest_source(self):
+        return Citation.objects.aggregate(newest=Max("source__published"))["newest"]
+
+    @functools.cached_property
+    def refreshed_at(self):
+        return ViewRefresh.objects.aggregate(oldest=Min("refreshed_at"))["oldest"]
