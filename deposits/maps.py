@@ -82,7 +82,6 @@ def map_context(deposits, regions) -> dict:
             "labels": {
                 "deals": _("Deals"),
                 "no_deals": _("No deal recorded."),
-                "open": _("Open the deposit page"),
             },
         },  # fmt: skip
     }
