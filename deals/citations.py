@@ -1,7 +1,10 @@
 """Gather the citations behind the facts on a page, numbered for footnotes.
 
 One query fetches every citation of every record shown, so a page's sources
-panel costs the same whatever the number of facts.
+panel costs the same whatever the number of facts. A footnote is a sentence:
+every citation of the same sentence of the same article shares one number and
+one entry of the panel (which lists the fields it supports), and a record shows
+each number once.
 """
 
 from __future__ import annotations
@@ -49,11 +52,17 @@ def gather(objects) -> Sources:
         .order_by("source__published", "id")
     ):
         by_object[(citation.content_type_id, citation.object_id)].append(citation)
-    ordered, seen = [], set()
+    ordered: list[Citation] = []
+    sentences: dict[tuple[int, str], Citation] = {}
     for key in order:
         for citation in by_object.get(key, []):
-            if citation.pk not in seen:
-                seen.add(citation.pk)
-                citation.number = len(ordered) + 1
+            sentence = (citation.source_id, " ".join(citation.quote.split()))
+            first = sentences.get(sentence)
+            if first is None:
+                first = sentences[sentence] = citation
+                citation.number, citation.supports = len(ordered) + 1, []
                 ordered.append(citation)
+            citation.number, citation.anchor = first.number, first.pk
+            if citation.field and citation.field not in first.supports:
+                first.supports.append(citation.field)
     return Sources(dict(by_object), ordered)

@@ -259,6 +259,15 @@ def _compute(request, filters: TimelineFilterSet, page_number, version: str):
     return paginator.count, page_rows, money, undated
 
 
+def all_groups(filters: TimelineFilterSet, limit: int) -> list[Group]:
+    """The first ``limit`` entries of the (valid) filtered timeline, newest first, in a
+    fixed number of queries: for downloads and feeds."""
+    parts = _dated(*_filtered(filters))
+    counts = {tag: qs.count() for tag, qs in parts.items()}
+    rows = _newest(parts, counts, limit)
+    return groups([(tag, pk, _as_date(d), p) for tag, pk, d, p in rows])
+
+
 def _as_date(day) -> dt.date:
     if isinstance(day, str):  # a row of TimelineTotals.newest (JSON keeps dates as text)
         return dt.date.fromisoformat(day[:10])
@@ -269,4 +278,4 @@ def _as_ordinal(day) -> int:
     return _as_date(day).toordinal()
 
 
-__all__ = ["PAGE_SIZE", "Timeline", "counted_totals", "timeline"]
+__all__ = ["PAGE_SIZE", "Timeline", "all_groups", "counted_totals", "timeline"]

@@ -84,7 +84,11 @@ def cite(sources, obj, field=""):
     if sources is None or obj is None:
         return {"citations": []}
     return {
-        "citations": [c for c in sources.for_object(obj) if not field or c.field in ("", field)]
+        "citations": list(
+            {  # one footnote per sentence, however many fields it supports
+                c.number: c for c in sources.for_object(obj) if not field or c.field in ("", field)
+            }.values()
+        )
     }
 
 

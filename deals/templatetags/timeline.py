@@ -96,6 +96,12 @@ class _Page:
         }  # fmt: skip
 
 
+def shown_entries(groups) -> list[dict]:
+    """Every entry of ``groups`` as the page shows it (for downloads and feeds)."""
+    page = _Page()
+    return [{**page.entry(e), "day": e.date.date} for group in groups for e in group.entries]
+
+
 @register.inclusion_tag("deals/_timeline_entries.html")
 def timeline_entries(groups):
     """Month (or year) sections with their entries, or the empty-result message."""

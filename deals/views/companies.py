@@ -1,19 +1,30 @@
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from deals.citations import gather
 from deals.filtersets import CompanyFilterSet
 from deals.models import AgreementParty, CommittedByCompany, Company, Ownership, ViewRefresh
 from deals.renamed import follows_renamed
+from deals.templatetags.portal import localized
 from deals.visibility import shows_drafts, visible
 
-from .listing import filtered_list
+from .listing import Export, filtered_list
+
+COMPANY_EXPORT = Export(
+    "companies",
+    lambda: [_("Name"), _("Name (Russian)"), _("Kind"), _("Country"), _("Page")],
+    lambda c: [localized(c), c.name_ru, c.get_kind_display(), c.country,
+               reverse("company-detail", args=[c.slug])],
+)  # fmt: skip
 
 
 def company_list(request):
     companies = Company.objects.order_by("name", "pk")
     return filtered_list(
-        request, "deals/company_list.html", CompanyFilterSet, companies, 100, "companies"
-    )
+        request, "deals/company_list.html", CompanyFilterSet, companies, 100, "companies",
+        export=COMPANY_EXPORT,
+    )  # fmt: skip
 
 
 def ownership_tree(company, links_by_parent, depth=0, seen=None):

@@ -1,14 +1,18 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from deals.citations import gather
 from deals.counting import ENDED, totals
 from deals.filtersets import DealFilterSet, with_usd
+from deals.history.public import public_log
 from deals.models import Agreement, AgreementParty, Amount, Deal, Event, FigureReport, StatusChange
 from deals.renamed import follows_renamed
+from deals.templatetags.portal import localized
 from deals.visibility import shows_drafts, visible
 
-from .listing import filtered_list
+from .listing import Export, filtered_list
 
 LIST_PAGE_SIZE = 50
 
@@ -22,8 +26,21 @@ def deal_list(request):
         .order_by("name", "pk")
     )
     return filtered_list(
-        request, "deals/deal_list.html", DealFilterSet, deals, LIST_PAGE_SIZE, "deals"
-    )
+        request, "deals/deal_list.html", DealFilterSet, deals, LIST_PAGE_SIZE, "deals",
+        export=DEAL_EXPORT,
+    )  # fmt: skip
+
+
+def _names(records) -> str:
+    return "; ".join(localized(r) for r in records)
+
+
+DEAL_EXPORT = Export(
+    "deals",
+    lambda: [_("Deal"), _("Agreements"), _("Deposits"), _("Commodities"), _("Summary"), _("Page")],
+    lambda d: [localized(d), d.agreement_count, _names(d.deposits.all()),
+               _names(d.commodities.all()), d.summary, reverse("deal-detail", args=[d.slug])],
+)  # fmt: skip
 
 
 def _visible_agreement(drafts):
@@ -62,7 +79,12 @@ def deal_detail(request, slug):
     events = list(visible(Event.objects.filter(deal=deal), drafts).order_by("on"))
     records = [deal, *agreements, *amounts, *events]
     records += [p for a in agreements for p in a.parties.all()]
+    shown: dict[type, set[int]] = {}
+    for record in [deal, *agreements, *amounts, *events]:
+        shown.setdefault(type(record), set()).add(record.pk)
     context = {
+        "last_updated": max(r.updated_at for r in records),
+        "change_log": public_log(deal, shown),
         "deal": deal,
         "agreements": agreements,
         "amounts": amounts,

@@ -14,6 +14,7 @@ carriage return) is written with a leading ``'``, which spreadsheets show as tex
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
@@ -62,11 +63,12 @@ class _Echo:
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def safe_cell(value):
     """``value`` as a spreadsheet shows it as text: a formula-leading cell gets a ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -72,9 +72,34 @@ class Page:
 
 
 @pytest.fixture
-def tab(browser, seeded_server, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = Page(context.new_page(), seeded_server.url, request.node.name)
-    yield page
-    context.close()
-    assert not page.errors, f"browser console errors: {page.errors}"
+def open_tab(browser, seeded_server, request):
+    """Open tabs in a language (the portal's language cookie) and at a width.
+
+    Every tab is closed at the end, and the test fails on any console error.
+    """
+    opened = []
+
+    def open_(lang="en", width=1280, height=900, bypass_csp=False):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="ru-RU" if lang == "ru" else "en-GB",
+            accept_downloads=True,
+            bypass_csp=bypass_csp,  # only to inject axe-core into pages
+        )
+        host = seeded_server.url.split("//", 1)[1].split(":")[0]
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang,
+                              "domain": host, "path": "/"}])  # fmt: skip
+        page = Page(context.new_page(), seeded_server.url, f"{request.node.name}-{lang}-{width}")
+        opened.append((context, page))
+        return page
+
+    yield open_
+    for context, _page in opened:
+        context.close()
+    errors = [e for _context, page in opened for e in page.errors]
+    assert not errors, f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def tab(open_tab):
+    return open_tab()
