@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('deals', '0016_data_version'),
+        ('deals', '0021_russian_content'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

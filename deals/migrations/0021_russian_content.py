@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deals', '0021_sources'),
+        ('deals', '0020_sources'),
     ]
 
     operations = [

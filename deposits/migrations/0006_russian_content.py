@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deposits', '0004_search'),
+        ('deposits', '0005_search'),
     ]
 
     operations = [

@@ -16,8 +16,8 @@ def rebuild_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deals', '0016_data_version'),
-        ('deposits', '0004_search'),
+        ('deals', '0018_numbers_figures_status_location'),
+        ('deposits', '0005_search'),
     ]
 
     operations = [

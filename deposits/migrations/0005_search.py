@@ -16,7 +16,7 @@ def rebuild_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deposits', '0003_sync_indexes_and_messages'),
+        ('deposits', '0004_numbers_grade_qualifier'),
     ]
 
     operations = [

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('deals', '0016_data_version'),
+        ('deals', '0017_feed_changes_webhooks'),
         ('deposits', '0004_numbers_grade_qualifier'),
         ('pghistory', '0007_auto_20250421_0444'),
         ('auth', '0012_alter_user_first_name_max_length'),

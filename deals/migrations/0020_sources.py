@@ -20,7 +20,7 @@ def grant_relations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deals', '0020_search'),
+        ('deals', '0019_search'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
