@@ -258,7 +258,9 @@ class _Loader:
     def _write(self, obj, values, links, extra) -> None:
         changed = obj.pk is None
         for f, value in values.items():
-            current = None if changed else getattr(obj, f)
+            # Compare with the stored value even after another field changed: a field
+            # the file clears (None) must still be written in the same load.
+            current = None if obj.pk is None else getattr(obj, f)
             if isinstance(current, models.Model) or isinstance(value, models.Model):
                 differs = getattr(current, "pk", None) != getattr(value, "pk", None)
             else:

@@ -145,6 +145,16 @@ def test_an_edited_file_updates_the_records_it_names(seeded):
     assert Agreement.objects.get(slug=data["agreements"][0]["key"]).parties.count() == 1
 
 
+def test_a_field_cleared_after_another_change_is_written_in_the_same_load(seeded):
+    data = dataset()
+    amount = next(a for a in data["amounts"] if a["key"] == "katpar-investment-2026-02")
+    amount.update(as_of="2026-03", agreement=None)
+    assert load_dataset(data).updated["amounts"] == 1
+    stored = Amount.objects.get(slug="katpar-investment-2026-02")
+    assert (str(stored.as_of_loose), stored.agreement) == ("March 2026", None)
+    assert sum(load_dataset(data).updated.values()) == 0
+
+
 @pytest.mark.parametrize(
     "section, index, change, message",
     [
