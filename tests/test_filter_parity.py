@@ -156,8 +156,10 @@ def api_timeline_records(client, query: str) -> dict[str, set]:
                   for value in value]  # fmt: skip
         ids = api_slugs(client, f"{tag}s", urlencode(params), key="slug")
         dated = model.objects.filter(slug__in=ids)
-        if tag == "agreement":  # an agreement without a date is counted, not placed
-            dated = dated.exclude(signed_on__isnull=True, announced_on__isnull=True)
+        if tag == "agreement":  # without a date it is placed at its first report, if any
+            dated = dated.exclude(
+                signed_on__isnull=True, announced_on__isnull=True, citations__isnull=True
+            )
         found[tag] = set(dated.values_list("pk", flat=True))
     return found
 
