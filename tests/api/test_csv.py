@@ -47,8 +47,10 @@ def text(value):
 # of the exporter, so a wrong column is caught).
 EXPECTED = {
     "agreements": lambda a: {
+        "id": str(a["id"]),
         "slug": a["slug"],
         "title": a["title"],
+        "title_ru": a["title_ru"],
         "deal_slug": a["deal"]["slug"],
         "deal_name": a["deal"]["name"],
         "kind": a["kind"],
