@@ -115,7 +115,10 @@ def test_map_marker_opens_the_deposit(tab):
     expect(marker).to_be_visible()
     tab.shot("map")
     marker.click()
-    page.locator(".leaflet-popup").get_by_role("link", name="Akbulak", exact=True).click()
+    link = page.locator(".leaflet-popup").get_by_role("link", name="Akbulak", exact=True)
+    expect(link).to_be_in_viewport()
+    tab.shot("popup")
+    link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Akbulak"))
     tab.shot("deposit")
 
