@@ -111,10 +111,14 @@ def test_dashboard_charts_speak_the_interface_language(tab):
 
 def test_map_marker_opens_the_deposit(tab):
     page = tab.goto("/map/")
-    marker = page.get_by_role("link", name="Akbulak")
+    marker = page.get_by_role("button", name=re.compile("^Akbulak"))
     expect(marker).to_be_visible()
     tab.shot("map")
     marker.click()
+    link = page.locator(".leaflet-popup").get_by_role("link", name="Akbulak", exact=True)
+    expect(link).to_be_in_viewport()
+    tab.shot("popup")
+    link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Akbulak"))
     tab.shot("deposit")
 
