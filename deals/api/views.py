@@ -387,7 +387,8 @@ class TombstonePagination(FeedCursorPagination):
             "because the deal or agreement it belongs to was unpublished. Remove "
             "(resource, object_id) from your copy. A record that comes back later "
             "reappears in its resource's `updated_since` results. An empty slug marks a "
-            "record you never received."
+            "record you never received. Superseded by `/api/v1/changes/` (one feed of "
+            "every change, deletions and withdrawals included); kept for existing clients."
         ),
     )
 )

@@ -63,11 +63,11 @@ def remember_old_slug(record) -> None:
     """
     old = getattr(record, "_loaded_slug", None)
     new = getattr(record, "slug", None)
-    if not old or old == new:
-        return
-    SlugHistory.objects.update_or_create(
-        content_type=ContentType.objects.get_for_model(record),
-        slug=old,
-        defaults={"object_id": record.pk},
-    )
-    record._loaded_slug = new
+    if old and new and old != new:
+        SlugHistory.objects.update_or_create(
+            content_type=ContentType.objects.get_for_model(record),
+            slug=old,
+            defaults={"object_id": record.pk},
+        )
+    if new:
+        record._loaded_slug = new

@@ -44,6 +44,11 @@ class Timestamped(models.Model):
             record._loaded_slug = values[field_names.index("slug")]
         return record
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        if "slug" in self.__dict__:
+            self._loaded_slug = self.slug
+
     def clean_fields(self, exclude=None):
         """Django's field checks, and no NUL character in any text or JSON value."""
         errors = {}

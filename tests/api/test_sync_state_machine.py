@@ -15,9 +15,10 @@ import itertools
 
 import psycopg
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -199,6 +200,7 @@ class PartnerSync(RuleBasedStateMachine):
     # --- the partner -----------------------------------------------------------
     @rule()
     def partner_syncs(self):
+        cache.clear()  # the token's request budget (600/min) would run out over many runs
         self.position, served = sync(self.client, self.mirror, self.position)
         assert served == sorted(served) and all(p > self.last_served for p in served)
         self.last_served = served[-1] if served else self.last_served
@@ -227,8 +229,10 @@ def test_a_synced_mirror_equals_what_the_partner_may_see():
     run_state_machine_as_test(
         PartnerSync,
         settings=settings(
-            max_examples=5,
+            max_examples=4,
             stateful_step_count=20,
+            # Shrinking replays runs against a database that keeps growing: bounded out.
+            phases=[Phase.explicit, Phase.generate],
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
