@@ -337,7 +337,8 @@ def document_errors_and_caching(result, generator, request, public):
                 if LOOSE_DATE_HELP in parameter.get("description", "") and parameter.get(
                     "schema"
                 ) == {"type": "string"}:
-                    parameter["schema"]["pattern"] = LOOSE_DATE_PATTERN
+                    # Empty is allowed: no bound (as for every filter).
+                    parameter["schema"]["pattern"] = f"^$|{LOOSE_DATE_PATTERN}"
             conditional = any(
                 parameter.get("name") == "If-None-Match"
                 for parameter in operation.get("parameters", [])
