@@ -90,9 +90,9 @@ LOOSE_DATE_PATTERN = (
     r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
     r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
 )
+LOOSE_DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD"  # the schema gives such parameters the pattern
 
 
-@extend_schema_field({"type": "string", "pattern": LOOSE_DATE_PATTERN})
 class LooseDateFilter(django_filters.CharFilter):
     """``*_after``/``*_before`` bounds given as YYYY, YYYY-MM or YYYY-MM-DD, both inclusive.
 
@@ -110,8 +110,8 @@ class LooseDateFilter(django_filters.CharFilter):
         self.expression = expression
         kwargs.setdefault(
             "help_text",
-            f"{'From' if bound == 'after' else 'Up to'} this date, inclusive: YYYY, YYYY-MM "
-            "or YYYY-MM-DD (a month or year covers the whole period).",
+            f"{'From' if bound == 'after' else 'Up to'} this date, inclusive: {LOOSE_DATE_HELP} "
+            "(a month or year covers the whole period).",
         )
         super().__init__(field_name=field_name, **kwargs)
 

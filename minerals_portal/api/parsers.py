@@ -61,5 +61,8 @@ class SafeJSONParser(JSONParser):
             )
         found = nul_paths(data)
         if found:
-            raise ValidationError({p.replace("\x00", "\\0"): [NUL_MESSAGE] for p in found})
+            raise ValidationError(
+                {p.replace("\x00", "\\0"): [NUL_MESSAGE] for p in found},
+                code="null_characters_not_allowed",
+            )
         return data

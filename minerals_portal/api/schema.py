@@ -10,7 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from .filters import LOOSE_DATE_PATTERN
+from .filters import LOOSE_DATE_HELP, LOOSE_DATE_PATTERN
 from .viewsets import PortalViewSetMixin
 
 GUIDE = """
@@ -333,6 +333,12 @@ def document_errors_and_caching(result, generator, request, public):
                             "schema": {"type": "string"},
                             "description": "The record's new ETag: send it as If-Match.",
                         }
+            for parameter in operation.get("parameters", []):
+                if LOOSE_DATE_HELP in parameter.get("description", "") and parameter.get(
+                    "schema"
+                ) == {"type": "string"}:
+                    # Empty is allowed: no bound (as for every filter).
+                    parameter["schema"]["pattern"] = f"^$|{LOOSE_DATE_PATTERN}"
             conditional = any(
                 parameter.get("name") == "If-None-Match"
                 for parameter in operation.get("parameters", [])

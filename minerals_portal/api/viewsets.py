@@ -65,10 +65,10 @@ class PortalViewSetMixin(ConditionalGetMixin):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if getattr(self, request.method.lower(), None) is None:
+            return  # a method this URL does not have: the 405 comes next, not a 400 or 404
         if self.unrenderable_format is not None:
             raise self.unrenderable_format
-        if getattr(self, request.method.lower(), None) is None:
-            return  # a method this URL does not have: the 405 comes next, not a 400
         self.check_query_params(request)
 
     def allowed_query_params(self) -> set[str]:

@@ -247,3 +247,5 @@ def test_an_empty_format_on_a_stats_view_is_refused(world, partner_client):
 def test_an_undeclared_method_is_a_405_whatever_the_query(world, editor_client):
     url = f"/api/v1/agreements/{world.agreement.slug}/history/?cursor=&page_size=1"
     assert_error(editor_client.put(url), 405, "method_not_allowed")
+    # A format the method cannot render is not a 404 either.
+    assert_error(editor_client.put("/api/v1/companies/?format=csv"), 405, "method_not_allowed")

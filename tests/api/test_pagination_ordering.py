@@ -43,6 +43,7 @@ LIST_RESOURCES = [
 
 @pytest.mark.parametrize("resource", LIST_RESOURCES)
 def test_every_list_pages_by_cursor_with_link_headers(world, editor_client, resource):
+    f.source(publisher="Tengrinews", title="A second source")
     everything = results(editor_client.get(f"/api/v1/{resource}/", {"page_size": 500}))
     assert len(everything) >= 2, resource
     seen, url, previous = [], f"/api/v1/{resource}/?page_size=1", None

@@ -80,7 +80,7 @@ def test_token_auth_and_errors_are_documented(schema):
     operation = schema["paths"]["/api/v1/agreements/"]["get"]
     assert {"apiToken": []} in operation["security"]
     error = schema["components"]["schemas"]["Error"]["properties"]["error"]
-    assert error["required"] == ["status", "code", "message", "fields"]
+    assert error["required"] == ["status", "code", "message", "fields", "codes"]
     for status in ["400", "401", "403", "404", "429", "304"]:
         assert status in operation["responses"], status
     assert "Retry-After" in operation["responses"]["429"]["headers"]
@@ -196,3 +196,11 @@ def test_alternatives_are_any_of_never_one_of(schema):
 def test_write_answers_document_their_etag(schema):
     patch = schema["paths"]["/api/v1/agreements/{slug}/"]["patch"]["responses"]["200"]
     assert "ETag" in patch["headers"]
+
+
+def test_loose_date_filters_document_their_pattern(schema):
+    signed_after = parameters(schema, "/api/v1/agreements/")["signed_after"]
+    assert re.fullmatch(signed_after["schema"]["pattern"], "2025-11")
+    assert not re.search(signed_after["schema"]["pattern"], "2025-13")
+    assert re.search(signed_after["schema"]["pattern"], "")  # empty: no bound, as served
+    assert "YYYY-MM" in signed_after["description"]
