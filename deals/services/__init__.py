@@ -37,6 +37,6 @@ Per aggregate (thin, typed entry points over the generic ones)
     slugs.unique_slug(model, text, fallback) / slugs.fill_slug(record)
 """
 
-from .base import check_now, delete, delete_many, proposed, save, unit
+from .base import check_now, delete, delete_many, proposals, proposed, save, unit
 
-__all__ = ["check_now", "delete", "delete_many", "proposed", "save", "unit"]
+__all__ = ["check_now", "delete", "delete_many", "proposals", "proposed", "save", "unit"]
