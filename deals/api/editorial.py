@@ -13,6 +13,7 @@
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -104,7 +105,7 @@ class VersionedWritesMixin(VersionedETagMixin):
             )
         model = self.queryset.model
         try:
-            with services.unit(request.user):
+            with services.proposals() as revisions, transaction.atomic():
                 current = (
                     model._base_manager.select_for_update()
                     .filter(**self._lookup())
@@ -116,9 +117,10 @@ class VersionedWritesMixin(VersionedETagMixin):
                     return self._stale(model, instance, expected, current)
                 serializer = self.get_serializer(instance, data=request.data, partial=partial)
                 serializer.is_valid(raise_exception=True)
-                return self.written(request, serializer.save)
+                instance = serializer.save()
         except EditConflict as exc:  # defensive: the lock above makes this unlikely
             return self._stale(model, exc.record, exc.expected, exc.current)
+        return self.written(instance, revisions)
 
     def _stale(self, model, instance, expected, current):
         differences = changed_since(model, instance.pk, expected, {})

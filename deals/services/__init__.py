@@ -41,6 +41,6 @@ Per aggregate (thin, typed entry points over the generic ones)
 """
 
 from . import figures  # noqa: F401  (registers its steps of the generic write)
-from .base import check_now, delete, delete_many, proposed, save, unit
+from .base import check_now, delete, delete_many, proposals, proposed, save, unit
 
-__all__ = ["check_now", "delete", "delete_many", "proposed", "save", "unit"]
+__all__ = ["check_now", "delete", "delete_many", "proposals", "proposed", "save", "unit"]

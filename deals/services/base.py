@@ -95,6 +95,7 @@ AFTER_DELETE: dict[type, list] = {}
 
 
 _current: ContextVar[Unit | None] = ContextVar("deals_services_unit", default=None)
+_collected: ContextVar[list | None] = ContextVar("deals_services_proposals", default=None)
 
 
 def labelled(path, actor, **extra):
@@ -120,8 +121,23 @@ def unit(actor=None, path: str | None = None, **history_extra):
         with database_refusals(), transaction.atomic(), labelled(path, actor, **history_extra):
             yield current
             current.run()
+        sink = _collected.get()
+        if sink is not None:
+            sink.extend(current.revisions.values())
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def proposals():
+    """Collect, in the list it yields, the revisions the outermost units run inside make
+    (an API write: no unit of its own around the service, so no extra savepoint)."""
+    found: list = []
+    token = _collected.set(found)
+    try:
+        yield found
+    finally:
+        _collected.reset(token)
 
 
 def proposed() -> list:

@@ -3,6 +3,7 @@
 from functools import cached_property
 from itertools import islice
 
+from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -158,24 +159,26 @@ class WriteMixin:
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self.written(request, serializer.save, 201)
+        with services.proposals() as revisions, transaction.atomic():
+            instance = serializer.save()
+        return self.written(instance, revisions, 201)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        return self.written(request, serializer.save)
+        with services.proposals() as revisions, transaction.atomic():
+            instance = serializer.save()
+        return self.written(instance, revisions)
 
     def destroy(self, request, *args, **kwargs):
-        record = self.get_object()
-        return self.written(request, lambda: services.delete(request.user, record), 204)
+        with services.proposals() as revisions:
+            services.delete(request.user, self.get_object())
+        return self.written(None, revisions, 204)
 
-    def written(self, request, write, status=200):
-        """Run ``write`` as one unit; an editor's change to a published record comes back as
-        202 Accepted naming the revision that waits for a publisher."""
-        with services.unit(request.user):
-            instance = write()
-            revisions = services.proposed()
+    def written(self, instance, revisions, status=200):
+        """The answer to a write; an editor's change to a published record (kept as a
+        revision by ``deals.services``) is 202 Accepted, naming the revision."""
         if revisions:
             return Response(
                 {
