@@ -108,7 +108,8 @@ def test_undated_estimates_are_not_dated_to_the_article_that_reports_them(seeded
 
 
 def test_source_titles_are_the_articles_own_words(seeded, articles_dir):
-    for source in Source.objects.all():
+    # Outlets known only through an article that cites them have no stored text.
+    for source in Source.objects.exclude(file=""):
         text = collapse((articles_dir / source.file).read_text(encoding="utf-8"))
         assert collapse(source.title) in text, source.file
 
@@ -168,7 +169,7 @@ def test_agreement_statuses_have_a_dated_cited_history(seeded):
         agreement = Agreement.objects.get(slug=slug)
         change = agreement.status_changes.get()
         assert (change.status, str(change.date)) == ("signed", month), slug
-        assert agreement.status == "signed" and "подписан" in change.quote, slug
+        assert agreement.status == "signed" and "подписа" in change.quote, slug
     # Undated agreements get no invented history.
     assert not Agreement.objects.filter(slug="wabtec-rail-contracts", status_changes__isnull=False)
 
