@@ -85,7 +85,8 @@ def test_timeline_groups_by_month_honest_about_precision(client, seeded):
     body = client.get(reverse("home")).content.decode()
     assert "<h2" in body and "February 2026" in body and "November 2025" in body
     assert "1 February 2026" not in body  # a month-precise date is never shown as a day
-    # The committed total counts the restated USD 1.1 bn once and leaves out EXIM's
+    # The committed total counts Cove Capital's USD 1.1 bn (not November's cost estimate
+    # of the same size) and leaves out EXIM's
     # financing interest and Wabtec's contract value: from the view, and live when filtered.
     assert "<strong>USD 1.1 bn</strong>" in body
     filtered = client.get(reverse("home"), {"country": "KZ"}).content.decode()

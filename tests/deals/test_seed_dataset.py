@@ -66,16 +66,16 @@ def test_sources_carry_publisher_date_and_language(seeded, articles_dir):
     assert sources["003_e026505a8913d255.txt"].published == dt.date(2025, 9, 3)
 
 
-def test_tungsten_project_its_agreements_and_restated_commitment(seeded):
+def test_tungsten_project_its_agreements_cost_estimate_and_commitment(seeded):
     deal = Deal.objects.get(slug="katpar-kairakty-tungsten")
     assert set(deal.deposits.values_list("name", flat=True)) == {"Severny Katpar", "Upper Kairakty"}
     kinds = {(a.kind, str(a.date)) for a in deal.agreements.all()}
     assert {("framework", "November 2025"), ("spa", "February 2026"),
             ("founding_agreement", "February 2026")} <= kinds  # fmt: skip
-    first = Amount.objects.get(deal=deal, qualifier="approximately", kind="investment_commitment")
-    restated = Amount.objects.get(restates=first)
-    assert first.value == restated.value == Decimal("1.1") * BN
-    assert restated.qualifier == "at_least" and str(restated.as_of_loose) == "February 2026"
+    estimate = Amount.objects.get(deal=deal, qualifier="approximately", kind="cost_estimate")
+    commitment = Amount.objects.get(deal=deal, kind="investment_commitment")
+    assert estimate.value == commitment.value == Decimal("1.1") * BN
+    assert commitment.qualifier == "at_least" and str(commitment.as_of_loose) == "February 2026"
     exim = Amount.objects.get(deal=deal, kind="financing_interest")
     assert (exim.value, exim.investor.slug) == (900_000_000, "exim-bank-usa")
 
