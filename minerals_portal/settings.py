@@ -356,6 +356,7 @@ SPECTACULAR_SETTINGS = {
         "CompanyKindEnum": "deals.models.Company.Kind",
         "EventKindEnum": "deals.models.Event.Kind",
         "DepositKindEnum": "deposits.models.Deposit.Kind",
+        "SourceKindEnum": "deals.models.Source.Kind",
         "PartyRoleEnum": "deals.models.AgreementParty.Role",
         "DepositCommodityRoleEnum": "deposits.models.DepositCommodity.Role",
         "ChangeEventEnum": "deals.models.feed.ChangeEvent",
