@@ -32,9 +32,10 @@ def _cite_everything(cursor) -> None:
     """
     cursor.execute(
         """INSERT INTO deals_source (slug, publisher, title, url, language, published, file,
-             created_at, updated_at)
+             kind, published_precision, archive, archive_url, archive_sha256, created_at,
+             updated_at)
            VALUES ('syn-source', 'Synthetic wire', 'Synthetic benchmark data', '', 'en',
-             DATE '2026-01-01', '', now(), now()) RETURNING id"""
+             DATE '2026-01-01', '', 'data_set', 'day', '', '', '', now(), now()) RETURNING id"""
     )
     source_id = cursor.fetchone()[0]
     for model in ("deal", "agreement", "amount", "event"):
@@ -44,9 +45,10 @@ def _cite_everything(cursor) -> None:
         )
         content_type = cursor.fetchone()[0]
         cursor.execute(
-            f"""INSERT INTO deals_citation (source_id, quote, field, content_type_id, object_id,
-                 created_at, updated_at)
-               SELECT %s, 'Synthetic record for benchmarks.', '', %s, id, now(), now()
+            f"""INSERT INTO deals_citation (source_id, quote, quote_kind, unverified, field,
+                 content_type_id, object_id, created_at, updated_at)
+               SELECT %s, 'Synthetic record for benchmarks.', 'verbatim', false, '', %s, id,
+                 now(), now()
                FROM deals_{model} WHERE publication = 'published'""",
             [source_id, content_type],
         )
@@ -108,39 +110,39 @@ def generate(amounts: int, agreements: int | None = None, events: int | None = N
              '|synthetic commodity ' || i || '|', 'S' || i, 'other', i %% 2 = 0, true, now(), now()
            FROM generate_series(1::bigint, %(commodities)s) i""",
         """INSERT INTO deposits_deposit (id, slug, name, name_ru, name_kk, aliases, search_key,
-             kind, stage, location_accuracy, description, created_at, updated_at)
+             kind, stage, location_accuracy, description, description_ru, created_at, updated_at)
            SELECT i, 'syn-deposit-' || i, 'Synthetic deposit ' || i,
              'Синтетическое месторождение ' || i, '', '[]',
              '|synthetic deposit ' || i || '|sintetichesko mestorozhdenie ' || i || '|',
-             'deposit', 'exploration', 'unknown', '', now(), now()
+             'deposit', 'exploration', 'unknown', '', '', now(), now()
            FROM generate_series(1::bigint, %(deposits)s) i""",
         """INSERT INTO deposits_depositcommodity (deposit_id, commodity_id, role, created_at,
              updated_at)
            SELECT i, 1 + i %% %(commodities)s, 'primary', now(), now()
            FROM generate_series(1::bigint, %(deposits)s) i""",
         """INSERT INTO deals_company (id, slug, name, name_ru, name_kk, aliases, search_key, kind,
-             country, description, created_at, updated_at)
+             country, description, description_ru, created_at, updated_at)
            SELECT i, 'syn-company-' || i, 'Synthetic company ' || i, '', '', '[]',
              '|synthetic company ' || i || '|', 'private_investor',
-             (ARRAY['KZ','US','CN','DE','JP','KR','GB','FR'])[1 + i %% 8], '', now(), now()
+             (ARRAY['KZ','US','CN','DE','JP','KR','GB','FR'])[1 + i %% 8], '', '', now(), now()
            FROM generate_series(1::bigint, %(companies)s) i""",
         # A forest: every company above 100 is owned by the one a hundred below it.
         """INSERT INTO deals_ownership (parent_id, child_id, relation, created_at, updated_at)
            SELECT i - 100, i, 'subsidiary', now(), now()
            FROM generate_series(101::bigint, %(companies)s) i""",
         """INSERT INTO deals_deal (id, slug, name, name_ru, name_kk, aliases, search_key, summary,
-             host_country, publication, created_at, updated_at)
+             summary_ru, host_country, publication, created_at, updated_at)
            SELECT i, 'syn-deal-' || i, 'Synthetic deal ' || i, '', '', '[]',
-             '|synthetic deal ' || i || '|', '', 'KZ', 'published', now(), now()
+             '|synthetic deal ' || i || '|', '', '', 'KZ', 'published', now(), now()
            FROM generate_series(1::bigint, %(deals)s) i""",
         """INSERT INTO deals_deal_deposits (deal_id, deposit_id)
            SELECT i, 1 + i %% %(deposits)s FROM generate_series(1::bigint, %(deals)s) i""",
         """INSERT INTO deals_deal_commodities (deal_id, commodity_id)
            SELECT i, 1 + i %% %(commodities)s FROM generate_series(1::bigint, %(deals)s) i""",
-        """INSERT INTO deals_agreement (id, slug, deal_id, title, kind, status, announced_on,
+        """INSERT INTO deals_agreement (id, slug, deal_id, title, title_ru, kind, status, announced_on,
              announced_on_precision, signed_on, signed_on_precision, venue, binding,
              publication, created_at, updated_at)
-           SELECT i, 'syn-agreement-' || i, 1 + i %% %(deals)s, 'Synthetic agreement ' || i,
+           SELECT i, 'syn-agreement-' || i, 1 + i %% %(deals)s, 'Synthetic agreement ' || i, '',
              (ARRAY['memorandum','framework','spa','founding_agreement','offtake',
                     'non_binding_partnership'])[1 + i %% 6],
              (ARRAY['announced','signed','binding','in_force','completed'])[1 + i %% 5],
@@ -155,8 +157,8 @@ def generate(amounts: int, agreements: int | None = None, events: int | None = N
            SELECT i, 1 + (i + 7) %% %(companies)s, 'state_partner', 40, now(), now()
            FROM generate_series(1::bigint, %(agreements)s) i""",
         """INSERT INTO deals_amount (id, slug, deal_id, agreement_id, deposit_id, investor_id,
-             value, value_max, currency, qualifier, kind, as_of, as_of_precision, restates_id,
-             publication, created_at, updated_at)
+             value, value_max, currency, qualifier, kind, as_of, as_of_precision, first_as_of,
+             first_as_of_precision, restates_id, publication, created_at, updated_at)
            SELECT i, 'syn-amount-' || i, 1 + (i %% %(agreements)s) %% %(deals)s,
              1 + i %% %(agreements)s, NULL, 1 + i %% %(companies)s,
              1000000 + (i * 104729 %% 900000000), NULL,
@@ -164,21 +166,25 @@ def generate(amounts: int, agreements: int | None = None, events: int | None = N
              (ARRAY['exact','approximately','at_least'])[1 + i %% 3],
              (ARRAY['investment_commitment','investment_commitment','financing_interest',
                     'contract_value'])[1 + i %% 4],
+             DATE '2015-01-01' + (i * 6151 %% 4300)::int, 'day',
              DATE '2015-01-01' + (i * 6151 %% 4300)::int, 'day', NULL, 'published', now(), now()
            FROM generate_series(1::bigint, %(amounts)s) i""",
-        # Every 50th amount restates the one before it, so totals must skip 2 % of rows.
-        """UPDATE deals_amount SET restates_id = id - 1 WHERE id %% 50 = 0""",
+        # Every 50th amount restates the one before it, so totals must skip 2 % of rows; a
+        # restatement counts in the period of the amount it restates (the trigger's rule).
+        """UPDATE deals_amount a SET restates_id = a.id - 1, first_as_of = p.as_of,
+             first_as_of_precision = p.as_of_precision
+           FROM deals_amount p WHERE p.id = a.id - 1 AND a.id %% 50 = 0""",
         """INSERT INTO deals_exchangerate (currency, "on", usd_per_unit, source, created_at,
              updated_at)
            SELECT 'KZT', DATE '2014-12-01' + d, 0.002 + (d %% 100) * 0.00001, 'synthetic',
              now(), now()
            FROM generate_series(0, 4400) d""",
-        """INSERT INTO deals_event (id, slug, title, kind, "on", on_precision, end_on,
-             end_on_precision, deal_id, agreement_id, description, publication, created_at,
-             updated_at)
-           SELECT i, 'syn-event-' || i, 'Synthetic event ' || i, 'announcement',
+        """INSERT INTO deals_event (id, slug, title, title_ru, kind, "on", on_precision, end_on,
+             end_on_precision, deal_id, agreement_id, description, description_ru, publication,
+             created_at, updated_at)
+           SELECT i, 'syn-event-' || i, 'Synthetic event ' || i, '', 'announcement',
              DATE '2015-01-01' + (i * 3571 %% 4300)::int, 'day', NULL, '', 1 + i %% %(deals)s,
-             NULL, '', 'published', now(), now()
+             NULL, '', '', 'published', now(), now()
            FROM generate_series(1::bigint, %(events)s) i""",
     ]
     params = {**sizes, "commodities": commodities}
