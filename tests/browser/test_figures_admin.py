@@ -110,6 +110,7 @@ def test_a_lapsed_agreement_and_a_conflicting_figure_leave_the_committed_total_a
     expect(facts).to_contain_text("USD 200 m")
     expect(facts).to_contain_text("lapsed: USD 300 m")
     expect(page.locator(".also-reported")).to_contain_text("also reported: about USD 250 m")
+    expect(page.locator(".status-history li")).to_contain_text("lapsed")  # dated, sourced
     tab.shot("deal-page")
     page.locator("dl.facts a.rule").first.click()
     expect(page.get_by_role("heading", name="A commitment counts once, at its latest value"))
