@@ -47,7 +47,7 @@ def test_money_and_stakes_use_the_local_decimal_mark():
 
 def test_the_deal_page_in_russian(russian, seeded):
     text = text_of(russian.get(reverse("deal-detail", args=["katpar-kairakty-tungsten"])))
-    assert "Договор купли-продажи акций (SPA) по проекту глубокой переработки вольфрама" in text
+    assert "Договор купли-продажи (SPA) по проекту глубокой переработки вольфрама" in text
     assert "объявлено в феврале 2026 г." in text
     assert "Февраль 2026 г." not in text  # never the nominative after a verb
     assert "«Тау-Кен Самрук» и американский инвестор Cove Capital" in text
@@ -57,7 +57,7 @@ def test_the_deal_page_in_russian(russian, seeded):
 
 def test_the_english_page_keeps_english_titles(client, seeded):
     text = text_of(client.get(reverse("deal-detail", args=["katpar-kairakty-tungsten"])))
-    assert "Share purchase agreement (SPA) for the tungsten deep-processing project" in text
+    assert "Sale and purchase agreement (SPA) for the tungsten deep-processing project" in text
     assert "announced in February 2026" in text and "Договор купли-продажи" not in text
 
 
