@@ -97,6 +97,25 @@ def test_withdraw_republish_delete_in_order(partner_client):
     )
 
 
+def test_older_entries_of_a_withdrawn_record_no_longer_carry_its_data(partner_client):
+    _, start = read_all(partner_client)
+    deal = f.deal("Tungsten project")
+    published, _ = read_all(partner_client, start)
+    assert published[0]["data"]["name"] == "Tungsten project"
+    deal.publication = "withdrawn"
+    deal.save()
+    entries, _ = read_all(partner_client, start)
+    assert events_of(entries) == [("deals", deal.pk, "published"), ("deals", deal.pk, "withdrawn")]
+    assert [e["data"] for e in entries] == [None, None]
+    assert "Tungsten project" not in partner_client.get("/api/v1/changes/").content.decode()
+    deal.publication = "published"
+    deal.save()
+    entries, _ = read_all(partner_client, start)
+    assert [e["data"] and e["data"]["name"] for e in entries] == [
+        "Tungsten project", None, "Tungsten project"
+    ]
+
+
 def test_a_draft_edit_is_invisible(partner_client):
     draft = f.deal("Secret", publication="draft")
     _, last = read_all(partner_client)
