@@ -41,9 +41,7 @@ def restore_after_flush():
     may pick the same row and the second waits for the first)."""
     from django.apps import apps
 
-    importlib.import_module("deals.migrations.0005_partner_group").create_partner_group(
-        apps, None
-    )
+    importlib.import_module("deals.migrations.0005_partner_group").create_partner_group(apps, None)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO deals_dataversion (id, everything, published) SELECT stripe, 0, 0"
@@ -112,7 +110,9 @@ def test_older_entries_of_a_withdrawn_record_no_longer_carry_its_data(partner_cl
     deal.save()
     entries, _ = read_all(partner_client, start)
     assert [e["data"] and e["data"]["name"] for e in entries] == [
-        "Tungsten project", None, "Tungsten project"
+        "Tungsten project",
+        None,
+        "Tungsten project",
     ]
 
 
