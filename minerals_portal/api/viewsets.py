@@ -3,6 +3,7 @@
 from functools import cached_property
 from itertools import islice
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, StreamingHttpResponse
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -16,6 +17,7 @@ from .caching import ConditionalGetMixin
 from .pagination import FeedCursorPagination
 from .permissions import can_see_drafts
 from .renderers import CSVRenderer, csv_lines, with_bom
+from .writing import api_error
 
 CSV_CHUNK = 500
 COMMON_LIST_PARAMS = {"ordering", "format", "page_size", "cursor", "bom"}
@@ -173,9 +175,13 @@ class WriteMixin:
     def written(self, request, write, status=200):
         """Run ``write`` as one unit; an editor's change to a published record comes back as
         202 Accepted naming the revision that waits for a publisher."""
-        with services.unit(request.user):
-            instance = write()
-            revisions = services.proposed()
+        try:
+            with services.unit(request.user):
+                instance = write()
+                revisions = services.proposed()
+        except DjangoValidationError as exc:  # a rule checked as the unit ends (stake total)
+            aliases = getattr(self.get_serializer_class(), "aliases", None)
+            raise api_error(exc, aliases) from None
         if revisions:
             return Response(
                 {
