@@ -12,6 +12,7 @@ until it is listed here.
 
 from dataclasses import dataclass, field
 
+import orjson
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
@@ -143,7 +144,10 @@ SHOWN_DETAILS = {
     "sources": lambda w: [(w.source.slug, [])],
 }
 # Resources read here through their lists only: no record on them can be hidden.
-LISTS_ONLY = {"commodities", "tombstones"}
+LISTS_ONLY = {"commodities", "tombstones", "changes", "webhooks"}
+# Lists that carry company records: a company reached only through hidden records
+# stays listed as a company (test_the_feed_names_hidden_companies_only_as_companies).
+NAMES_COMPANIES = {"companies", "changes"}
 PARAMS = {
     "q": lambda w: SEARCH_WORDS,
     "company": lambda w: list(HIDDEN_COMPANIES),
@@ -173,7 +177,7 @@ def api_reads(w) -> list[Read]:
     reads = []
     for prefix, viewset, _basename in router.registry:
         base = f"/api/v1/{prefix}/"
-        on_companies = prefix == "companies"
+        on_companies = prefix in NAMES_COMPANIES
         reads.append(Read(base + "?page_size=500", LIST_SEES.get(prefix, []), on_companies))
         reads.append(Read(base + "?format=csv", LIST_SEES.get(prefix, []), on_companies))
         filters = getattr(getattr(viewset, "filterset_class", None), "base_filters", {})
@@ -326,3 +330,17 @@ def test_a_withdrawn_record_is_not_vouched_for_by_its_old_etag(world):
     world.agreement.save()
     assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
     assert api.get(url, HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_the_feed_names_hidden_companies_only_as_companies(world, who):
+    _pages, api = reader_clients(who)
+    response = api.get("/api/v1/changes/?page_size=500")
+    if who == "anonymous":
+        assert response.status_code == 401
+        return
+    entries = response.json()["results"]
+    companies = {e["data"]["name"] for e in entries if e["resource"] == "companies" and e["data"]}
+    assert set(HIDDEN_COMPANIES.values()) <= companies  # listed, as /api/v1/companies/ lists them
+    others = orjson.dumps([e for e in entries if e["resource"] != "companies"]).decode()
+    assert not [name for name in HIDDEN_COMPANIES.values() if name in others]

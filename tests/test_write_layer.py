@@ -72,6 +72,10 @@ ALLOWED = {
     ),
     ("deals/models/versioning.py", "save"): "the model's own save (optimistic locking)",
     ("minerals_portal/common/models.py", "save"): "the model's own save (search key)",
+    ("deals/models/sources.py", "save"): "the model's own save (the archive copy's hash)",
+    ("minerals_portal/common/search.py", "rekey"): (
+        "rebuilds a derived column (search key), run by data migrations only"
+    ),
     ("deals/management/commands/create_api_token.py", "handle"): "creates an account",
 }
 

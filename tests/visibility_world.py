@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from django.contrib.contenttypes.models import ContentType
 
 from deals.models import Agreement, AgreementParty, Amount, Citation, Company, Deal, Event, Source
+from deals.services.changes import sequence
 from deposits.models import Deposit
 
 # Strings partners and the public must never meet, by the hidden record they come from.
@@ -112,6 +113,7 @@ def build_world(state: str) -> SimpleNamespace:
     cite(w.deal_agreement, w.source, SECRETS["deal_agreement"][1] + ".")
 
     if state == "withdrawn":
+        sequence()  # the change feed told partners of them while they were published
         for record in (w.hidden_agreement, w.amount, w.event, w.hidden_deal):
             record.publication = "withdrawn"
             record.save()

@@ -2,7 +2,7 @@
 
 import orjson
 from django.conf import settings
-from django.db.models import TextField
+from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -13,7 +13,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from minerals_portal.api.pagination import StrictPageSizeMixin
 
-from ..models import Change
+from ..models import Change, FeedState
 from ..models.feed import ChangeEvent
 from ..services.changes import sequence
 
@@ -26,7 +26,9 @@ DESCRIPTION = """Every change partners can see, in commit order: follow `next` u
 Each entry names the record (`resource`, its immutable `id`, its current `slug`),
 the `event` (`created`, `updated`, `published`, `republished`: `data` is the
 record as its resource's list shows it; `deleted`, `withdrawn`: `data` is null,
-remove the record) and its `position`. Positions only grow; numbers may be
+remove the record) and its `position`. An entry of a record partners can no
+longer see (withdrawn, hidden, deleted since) carries `data` null: the feed never
+serves what a record said once it is hidden. Positions only grow; numbers may be
 skipped, but an entry never appears after a later one was served. A change to a
 record another one shows (a company renamed: its parties, agreements, amounts
 and events) is an entry for that record too."""
@@ -69,25 +71,36 @@ ENTRY_FIELDS |= {"slug": "slug", "event": "event", "at": "at"}
 
 
 def entry(change: Change) -> dict:
-    """A feed entry as the API shows it (``data`` decoded)."""
+    """A feed entry as the API shows it (``data`` decoded; null once the record is hidden)."""
     item = {name: getattr(change, field) for name, field in ENTRY_FIELDS.items()}
-    return {**item, "data": change.data}
+    shown = FeedState.objects.filter(
+        resource=change.resource, object_id=change.object_id, public=True
+    ).exists()
+    return {**item, "data": change.data if shown else None}
 
 
 def feed_page(after: int, size: int) -> list[dict]:
     """Sequence what committed transactions wrote, then the entries after ``after``.
 
     ``data`` is read as the database's JSON text and decoded by orjson (several
-    times faster than the JSON field's own decoding, on the bulk of a page).
+    times faster than the JSON field's own decoding, on the bulk of a page). It is
+    served only while the record is shown to partners now (its ``FeedState``, as the
+    sequencer just left it): an older entry of a record hidden since carries none.
     """
     sequence()
+    shown = FeedState.objects.filter(
+        resource=OuterRef("resource"), object_id=OuterRef("object_id"), public=True
+    )
     rows = (
         Change.objects.filter(position__gt=after)
         .order_by("position")
-        .values_list(*ENTRY_FIELDS.values(), Cast("data", TextField()))[:size]
+        .values_list(*ENTRY_FIELDS.values(), Cast("data", TextField()), Exists(shown))[:size]
     )
     return [
-        {**dict(zip(ENTRY_FIELDS, row[:-1], strict=True)), "data": orjson.loads(row[-1] or "null")}
+        {
+            **dict(zip(ENTRY_FIELDS, row[:-2], strict=True)),
+            "data": orjson.loads(row[-2] or "null") if row[-1] else None,
+        }
         for row in rows
     ]
 

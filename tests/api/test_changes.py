@@ -41,9 +41,7 @@ def restore_after_flush():
     may pick the same row and the second waits for the first)."""
     from django.apps import apps
 
-    importlib.import_module("deals.migrations.0005_partner_group").create_partner_group(
-        apps, None
-    )
+    importlib.import_module("deals.migrations.0005_partner_group").create_partner_group(apps, None)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO deals_dataversion (id, everything, published) SELECT stripe, 0, 0"
@@ -95,6 +93,27 @@ def test_withdraw_republish_delete_in_order(partner_client):
     assert [e["position"] for e in first + second + third] == sorted(
         e["position"] for e in first + second + third
     )
+
+
+def test_older_entries_of_a_withdrawn_record_no_longer_carry_its_data(partner_client):
+    _, start = read_all(partner_client)
+    deal = f.deal("Tungsten project")
+    published, _ = read_all(partner_client, start)
+    assert published[0]["data"]["name"] == "Tungsten project"
+    deal.publication = "withdrawn"
+    deal.save()
+    entries, _ = read_all(partner_client, start)
+    assert events_of(entries) == [("deals", deal.pk, "published"), ("deals", deal.pk, "withdrawn")]
+    assert [e["data"] for e in entries] == [None, None]
+    assert "Tungsten project" not in partner_client.get("/api/v1/changes/").content.decode()
+    deal.publication = "published"
+    deal.save()
+    entries, _ = read_all(partner_client, start)
+    assert [e["data"] and e["data"]["name"] for e in entries] == [
+        "Tungsten project",
+        None,
+        "Tungsten project",
+    ]
 
 
 def test_a_draft_edit_is_invisible(partner_client):
