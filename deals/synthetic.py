@@ -139,8 +139,8 @@ def generate(amounts: int, agreements: int | None = None, events: int | None = N
            SELECT i, 1 + i %% %(deposits)s FROM generate_series(1::bigint, %(deals)s) i""",
         """INSERT INTO deals_deal_commodities (deal_id, commodity_id)
            SELECT i, 1 + i %% %(commodities)s FROM generate_series(1::bigint, %(deals)s) i""",
-        """INSERT INTO deals_agreement (id, slug, deal_id, title, title_ru, kind, status, announced_on,
-             announced_on_precision, signed_on, signed_on_precision, venue, binding,
+        """INSERT INTO deals_agreement (id, slug, deal_id, title, title_ru, kind, status,
+             announced_on, announced_on_precision, signed_on, signed_on_precision, venue, binding,
              publication, created_at, updated_at)
            SELECT i, 'syn-agreement-' || i, 1 + i %% %(deals)s, 'Synthetic agreement ' || i, '',
              (ARRAY['memorandum','framework','spa','founding_agreement','offtake',

@@ -176,7 +176,7 @@ def test_an_alias_with_a_nul_character_is_a_form_error_in_the_admin(client):
         "slug": "nul-mining",
         "kind": "miner",
         "country": "KZ",
-        "aliases": '["Nul\\u0000Mining"]',
+        "aliases": "Nul\x00Mining",  # one alias per line (the admin edits them as text)
         f"{citations}-TOTAL_FORMS": "0",
         f"{citations}-INITIAL_FORMS": "0",
     }

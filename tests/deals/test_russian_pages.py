@@ -54,12 +54,12 @@ def test_the_deal_page_in_russian(russian, seeded):
     assert not re.search(rf"(объявлено|подписано) ({months})", text)  # no nominative after a verb
     assert "«Тау-Кен Самрук» и американский инвестор Cove Capital" in text
     assert "USD 1,1 млрд" in text
-    assert "Share purchase agreement" not in text
+    assert "Sale and purchase agreement" not in text
 
 
 def test_the_english_page_keeps_english_titles(client, seeded):
     text = text_of(client.get(reverse("deal-detail", args=["katpar-kairakty-tungsten"])))
-    assert "Share purchase agreement (SPA) for the tungsten deep-processing project" in text
+    assert "Sale and purchase agreement (SPA) for the tungsten deep-processing project" in text
     assert "announced in February 2026" in text
     assert "Договор купли-продажи акций (SPA) по проекту" not in text
 
