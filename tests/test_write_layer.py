@@ -72,6 +72,10 @@ ALLOWED = {
     ),
     ("deals/models/versioning.py", "save"): "the model's own save (optimistic locking)",
     ("minerals_portal/common/models.py", "save"): "the model's own save (search key)",
+    ("deals/models/sources.py", "save"): "the model's own save (hash of the uploaded copy)",
+    ("minerals_portal/common/search.py", "rekey"): (
+        "migrations rebuild the derived search_key column when the way keys are made changes"
+    ),
     ("deals/management/commands/create_api_token.py", "handle"): "creates an account",
 }
 
