@@ -53,6 +53,16 @@ def fresh_cache():
     local_windows.clear()  # the in-process rate limiter's counts too
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test ends in the default language: a request in Russian activates it for the
+    thread, and the next test's dates and labels would come out in Russian."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def articles_dir() -> Path:
     assert ARTICLES_DIR.is_dir(), (

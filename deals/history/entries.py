@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from deals.templatetags.portal import localized_text
 from minerals_portal.common.models import plain_number
 
 from .context import PATH_LABELS
@@ -250,15 +251,16 @@ def text(f, value, related) -> str:
 
 
 def describe(model, snapshot, related) -> str:
-    """A short name for the row a snapshot is of, from the snapshot itself."""
+    """A short name for the row a snapshot is of, from the snapshot itself (its title or
+    name in the interface language where the snapshot holds one)."""
 
     def named(attname, f_name):
         f = model._meta.get_field(f_name)
         return text(f, getattr(snapshot, attname), related)
 
     for name in ("title", "name"):
-        if hasattr(snapshot, name) and getattr(snapshot, name):
-            return getattr(snapshot, name)
+        if getattr(snapshot, name, ""):
+            return localized_text(snapshot, name)
     label = model._meta.model_name
     if label == "agreementparty":
         return f"{named('company_id', 'company')} ({named('role', 'role')})"

@@ -30,6 +30,7 @@ is cleared before each request, so the list and detail are uncached server time.
 """
 
 import base64
+import datetime as dt
 import gc
 import hashlib
 import statistics
@@ -55,6 +56,7 @@ from deals.api.rows import loose_date
 from deals.api.serializers import AgreementListSerializer
 from deals.api.views import AgreementViewSet
 from deals.representations.agreement import AgreementRepresentation
+from minerals_portal.api.fields import iso_datetime
 from minerals_portal.api.renderers import csv_writer
 from minerals_portal.api.tokens import issue_token
 
@@ -90,7 +92,7 @@ SELECT a.slug, a.title, json_build_object('slug', d.slug, 'name', d.name,
       ORDER BY x.name, x.id), '[]')
     FROM deals_agreement_commodities l JOIN deposits_commodity x ON x.id = l.commodity_id
     WHERE l.agreement_id = a.id),
-  a.updated_at
+  a.updated_at, a.id, a.title_ru
 {VISIBLE}
 ORDER BY a.updated_at, a.id LIMIT 101
 """
@@ -105,7 +107,7 @@ SELECT a.slug, a.title, d.slug, d.name, a.kind, a.status, a.binding, a.announced
   (SELECT string_agg(x.slug, '; ' ORDER BY x.name, x.id)
     FROM deals_agreement_commodities l JOIN deposits_commodity x ON x.id = l.commodity_id
     WHERE l.agreement_id = a.id),
-  a.updated_at
+  a.updated_at, a.id, a.title_ru
 FROM deals_agreement a JOIN deals_deal d ON d.id = a.deal_id
 LEFT JOIN LATERAL (
   SELECT string_agg(c.slug, '; ' ORDER BY {PARTY_ORDER}) AS companies,
@@ -180,7 +182,6 @@ class Command(BaseCommand):
         # Plans made per query (no prepared statements), as Django's queries are.
         dsn["prepare_threshold"] = None
         self.floor_db = psycopg.connect(**dsn, autocommit=True)
-        self.zone = timezone.get_current_timezone()
         self.repeat = repeat
 
         medians, notes = {}, {}
@@ -265,14 +266,16 @@ class Command(BaseCommand):
 
     # --- floors ---------------------------------------------------------------------
     def list_floor(self) -> bytes:
-        zone, date = self.zone, loose_date  # the API's own (cached) date formatting
+        date = loose_date  # the API's own (cached) date formatting
         with self.floor_db.cursor() as cursor:
             cursor.execute(LIST_FLOOR_SQL, prepare=False)
             rows = cursor.fetchall()
         results = [
             {
+                "id": r[16],
                 "slug": r[0],
                 "title": r[1],
+                "title_ru": r[17],
                 "deal": r[2],
                 "kind": r[3],
                 "status": r[4],
@@ -284,7 +287,7 @@ class Command(BaseCommand):
                 "parties": r[12],
                 "deposits": r[13],
                 "commodities": r[14],
-                "updated_at": r[15].astimezone(zone),
+                "updated_at": iso_datetime(r[15], dt.UTC),  # the API's timestamps: UTC, Z
             }
             for r in rows[:100]
         ]
@@ -298,7 +301,8 @@ class Command(BaseCommand):
         viewset = AgreementViewSet()
         viewset.action, viewset.show_drafts = "list", False
         rows = list(viewset.get_queryset().order_by("updated_at", "id")[:101])
-        results = AgreementListSerializer(rows[:100], many=True).data
+        with timezone.override(dt.UTC):  # as the API's middleware serves every answer
+            results = AgreementListSerializer(rows[:100], many=True).data
         page = {"next": f"http://testserver{LIST_URL}&cursor=x", "previous": None}
         return JSONRenderer().render({**page, "results": results})
 
@@ -312,7 +316,6 @@ class Command(BaseCommand):
 
     def csv_floor(self, check: bool = False):
         """The CSV rows (with ``check``, also the body's SHA-256)."""
-        zone = self.zone
         writer = csv_writer()
         rows, digest = 0, hashlib.sha256() if check else _NoDigest()
         flag = {True: "true", False: "false", None: ""}
@@ -323,8 +326,10 @@ class Command(BaseCommand):
             for r in cursor:
                 line = writer.writerow(
                     [
+                        r[20],
                         r[0],
                         r[1],
+                        r[21],
                         r[2],
                         r[3],
                         r[4],
@@ -342,7 +347,7 @@ class Command(BaseCommand):
                         r[16] or "",
                         r[17] or "",
                         r[18] or "",
-                        r[19].astimezone(zone).isoformat(),
+                        iso_datetime(r[19], dt.UTC),
                     ]
                 )
                 digest.update(line.encode())
