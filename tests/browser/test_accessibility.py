@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 SIZES = [("en", 1366, 900), ("ru", 1366, 900), ("en", 390, 844), ("ru", 390, 844)]
-NOT_PAGES = {"healthz", "readyz", "set_language"}
+# Not pages: probes, the language switch, and a source's kept copy (always a download).
+NOT_PAGES = {"healthz", "readyz", "set_language", "source-copy"}
 # Staff-only pages answer the public with the admin login, which is checked itself.
 STAFF_ONLY = {"deal-history", "editorial"}
 EXAMPLES = {
