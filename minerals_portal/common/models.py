@@ -1,5 +1,7 @@
 """Abstract bases shared by the domain models of both apps."""
 
+from decimal import Decimal
+
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,8 +15,8 @@ TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
 def plain_number(value) -> str:
-    """A Decimal without trailing zeros or exponent: 110.000 -> "110", 12.50 -> "12.5"."""
-    text = f"{value:f}"
+    """A number without trailing zeros or exponent: 110.000 -> "110", "12.50" -> "12.5"."""
+    text = f"{Decimal(value):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
