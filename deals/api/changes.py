@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from minerals_portal.api.pagination import StrictPageSizeMixin
+from minerals_portal.api.schema import PortalAutoSchema
 
 from ..models import Change, FeedState
 from ..models.feed import ChangeEvent
@@ -105,7 +106,16 @@ def feed_page(after: int, size: int) -> list[dict]:
     ]
 
 
+class PageSchema(PortalAutoSchema):
+    """The feed answers one page object, not a list of them (drf-spectacular would wrap a
+    ``list`` action's response in an array)."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class ChangeFeedViewSet(viewsets.GenericViewSet):
+    schema = PageSchema()
     queryset = Change.objects.all()
     read_permission = "deals.view_deal"
     filter_backends = []
