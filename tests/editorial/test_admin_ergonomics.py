@@ -1,5 +1,7 @@
 """The admin as editors type into it: aliases as lines, slugs made for them, a readable list."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -36,6 +38,13 @@ def test_aliases_are_edited_one_per_line(client, world, editor):
     assert "Cove Capital LLC\nКов Кэпитал</textarea>" in page
 
 
+# Amounts and estimates carry an inline of reported figures: its empty management form.
+NO_REPORTS = {
+    "deals-figurereport-content_type-object_id-TOTAL_FORMS": 0,
+    "deals-figurereport-content_type-object_id-INITIAL_FORMS": 0,
+}
+
+
 def test_a_standalone_amount_gets_its_slug_made(client, world, editor):
     logged_in(client, editor)
     data = {
@@ -50,6 +59,7 @@ def test_a_standalone_amount_gets_its_slug_made(client, world, editor):
         "publication": "draft",
         "deals-citation-content_type-object_id-TOTAL_FORMS": 0,
         "deals-citation-content_type-object_id-INITIAL_FORMS": 0,
+        **NO_REPORTS,
     }
     response = client.post(reverse("admin:deals_amount_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -68,14 +78,17 @@ def test_an_estimate_gets_its_slug_made(client, db, editor):
         "quantity": "12000",
         "quantity_unit": "t",
         "quantity_qualifier": "exact",
+        "grade_qualifier": "exact",  # preselected on the form
         "measured": "metal",
         "category": "inferred",
         "reporting_code": "unspecified",
         "deals-citation-content_type-object_id-TOTAL_FORMS": 0,
         "deals-citation-content_type-object_id-INITIAL_FORMS": 0,
+        **NO_REPORTS,
     }
     response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    errors = re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    assert response.status_code == 302, errors
     assert ResourceEstimate.objects.get().slug == f"{deposit.slug}-metal-inferred"
 
 

@@ -1,5 +1,7 @@
 """One admin save is one undoable unit; an agreement's history shows its parties and amounts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -20,8 +22,11 @@ def one_save(client, world, publisher):
     n = data[f"{CITATIONS}-TOTAL_FORMS"]
     data.update({f"{CITATIONS}-TOTAL_FORMS": n + 1, f"{CITATIONS}-{n}-source": world.source.pk})
     data[f"{CITATIONS}-{n}-quote"] = "Стороны подписали соглашение."
+    data[f"{CITATIONS}-{n}-quote_kind"] = "verbatim"  # preselected on the form
     url = reverse("admin:deals_agreement_change", args=[agreement.pk])
-    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    errors = re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    assert response.status_code == 302, errors
     history = reverse("admin:deals_agreement_history", args=[agreement.pk])
     page = client.get(history).content.decode()
     undo = page[page.index('class="button history-undo" href="') :].split('"')[3]
