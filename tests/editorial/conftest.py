@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from deals.models import Citation, Event
 from minerals_portal.api.tokens import issue_token
 from tests import factories as f
-from tests.browser.conftest import browser, seeded_server, tab  # noqa: F401  (Chromium)
+from tests.browser.conftest import browser, open_tab, seeded_server, tab  # noqa: F401  (Chromium)
 from tests.deals.test_admin import CITATIONS
 
 _users = itertools.count(1)
