@@ -15,7 +15,7 @@ class FigureReportSerializer(serializers.ModelSerializer):
 
 
 class FacilityBrief(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Facility

@@ -9,6 +9,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from minerals_portal.api.fields import StrictBooleanField
 from minerals_portal.api.pagination import FeedCursorPagination
 
 from ..models.feed import ChangeEvent
@@ -32,6 +33,7 @@ class EndpointSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=ChangeEvent.choices), required=False
     )
     resources = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
+    active = StrictBooleanField(required=False)
 
     class Meta:
         model = WebhookEndpoint

@@ -70,3 +70,13 @@ def iso_datetime(value, zone=None) -> str:
     """A datetime as DRF writes it: ISO 8601 (in ``zone`` when given), UTC as Z."""
     text = (value.astimezone(zone) if zone else value).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true``/``false`` only: the schema says boolean, so ``0``, ``"yes"`` and the like
+    are refused instead of being read as one."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)

@@ -178,7 +178,9 @@ class WriteMixin:
 
     def written(self, instance, revisions, status=200):
         """The answer to a write; an editor's change to a published record (kept as a
-        revision by ``deals.services``) is 202 Accepted, naming the revision."""
+        revision by ``deals.services``) is 202 Accepted, naming the revision. A proposal that
+        changed nothing was never stored: the answer is then the record as it is."""
+        revisions = [revision for revision in revisions if revision.pk is not None]
         if revisions:
             return Response(
                 {
