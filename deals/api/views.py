@@ -6,12 +6,10 @@ from decimal import Decimal
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import (
-    OpenApiExample,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.pagination import FeedCursorPagination
@@ -59,6 +57,7 @@ from ..visibility import visible
 from . import serializers as s
 from .editorial import HistoryMixin, VersionedETagMixin, VersionedWritesMixin
 from .rows import AgreementRows
+from .write_schema import AGREEMENT_EXAMPLE, AMOUNT_EXAMPLE, written
 
 NAME_COLUMNS = [(n, n) for n in ("slug", "name", "name_ru", "name_kk", "aliases")]
 
@@ -73,66 +72,6 @@ def by_name(model):
 
 def parties_queryset():
     return AgreementParty.objects.select_related("company", "held_via").order_by(*PARTY_ORDER)
-
-
-AGREEMENT_EXAMPLE = OpenApiExample(
-    "A framework agreement with two parties",
-    request_only=True,
-    value={
-        "deal": "tungsten-project",
-        "title": "Agreement on joint development of Severny Katpar",
-        "kind": "framework",
-        "status": "signed",
-        "signed": "2025-11",
-        "venue": "C5+1 summit, Washington",
-        "deposits": ["severny-katpar"],
-        "commodities": ["tungsten"],
-        "parties": [
-            {"company": "tau-ken-samruk", "role": "state_partner", "stake": "30"},
-            {"company": "cove-capital", "role": "investor", "stake": "70"},
-        ],
-    },
-)
-AMOUNT_EXAMPLE = OpenApiExample(
-    "About 1.1 billion dollars, as of November 2025",
-    request_only=True,
-    value={
-        "deal": "tungsten-project",
-        "investor": "cove-capital",
-        "kind": "investment_commitment",
-        "qualifier": "approximately",
-        "value": "1100000000",
-        "currency": "USD",
-        "as_of": "2025-11",
-    },
-)
-
-
-# An editor's write to a published record: kept as a revision for a publisher (202).
-SENT_FOR_REVIEW = inline_serializer(
-    "SentForReview",
-    {
-        "detail": serializers.CharField(),
-        "revisions": serializers.ListField(child=serializers.IntegerField()),
-    },
-)
-
-
-def written(write_serializer, detail_serializer, example=None):
-    """Schema for write actions: the write form in, the detail form out (or, for an editor's
-    change to a published record, the revision it waits in)."""
-    examples = [example] if example else []
-    changed = {200: detail_serializer, 202: SENT_FOR_REVIEW}
-    return {
-        "create": extend_schema(
-            request=write_serializer,
-            responses={201: detail_serializer, 202: SENT_FOR_REVIEW},
-            examples=examples,
-        ),
-        "update": extend_schema(request=write_serializer, responses=changed),
-        "partial_update": extend_schema(request=write_serializer, responses=changed),
-        "destroy": extend_schema(responses={204: None, 202: SENT_FOR_REVIEW}),
-    }
 
 
 class CompanyViewSet(ReadOnlyResource):
