@@ -61,7 +61,7 @@ def test_the_russian_deal_page_has_russian_titles_and_grammatical_dates(tab):
     page = tab.goto("/deals/katpar-kairakty-tungsten/")
     page.get_by_label("Language").select_option(label="Русский")
     page.get_by_role("button", name="Switch").click()
-    heading = "Договор купли-продажи акций (SPA) по проекту глубокой переработки вольфрама"
+    heading = "Договор купли-продажи (SPA) по проекту глубокой переработки вольфрама"
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.locator(f"#agreement-{_spa_pk()}")).to_contain_text("объявлено в феврале 2026 г.")
     tab.shot("russian-deal")
