@@ -336,37 +336,7 @@ REST_FRAMEWORK = {
 # a TLS terminator's). API budgets and login lockouts count the address they report
 # (minerals_portal.common.client_ip), never one a client wrote.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Kazakhstan critical-minerals deal portal API",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {
-        # No deep links: they nest a link in each operation's toggle (axe: nested-interactive).
-        "deepLinking": False,
-        "persistAuthorization": True,
-        "validatorUrl": None,
-    },
-    "ENUM_NAME_OVERRIDES": {
-        "AgreementKindEnum": "deals.models.Agreement.Kind",
-        "AgreementStatusEnum": "deals.models.Agreement.Status",
-        "AmountKindEnum": "deals.models.Amount.Kind",
-        "CompanyKindEnum": "deals.models.Company.Kind",
-        "EventKindEnum": "deals.models.Event.Kind",
-        "DepositKindEnum": "deposits.models.Deposit.Kind",
-        "SourceKindEnum": "deals.models.Source.Kind",
-        "PartyRoleEnum": "deals.models.AgreementParty.Role",
-        "DepositCommodityRoleEnum": "deposits.models.DepositCommodity.Role",
-        "ChangeEventEnum": "deals.models.feed.ChangeEvent",
-        "DeliveryStatusEnum": "deals.webhooks.models.DeliveryStatus",
-    },
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "minerals_portal.api.schema.document_errors_and_caching",
-    ],
-}
+from .schema_settings import SPECTACULAR_SETTINGS  # noqa: E402, F401  (the API schema)
 
 # --- Security headers (every environment, so pages are built CSP-clean) ----
 SECURE_CONTENT_TYPE_NOSNIFF = True
