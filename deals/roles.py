@@ -78,15 +78,24 @@ def _exists(apps, app_label: str, model: str) -> bool:
     return True
 
 
-def grant_on_new_models(apps, app_label: str, models: set[str]) -> None:
-    """In a migration that adds ``models``: give each role's group its permissions on them
-    (the publisher group holds the editor's, see migration 0009)."""
+def create_permissions_in(apps) -> None:
+    """Create every model's permissions in ``apps`` (a migration's state, where app configs
+    carry no models module, or the live registry), leaving each app config as it was."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        before = getattr(app_config, "models_module", None)  # a state's stubs have none
+        app_config.models_module = before or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = before
+
+
+def grant_on_new_models(apps, app_label: str, models: set[str]) -> None:
+    """In a migration that adds ``models``: give each role's group its permissions on them
+    (the publisher group holds the editor's, see migration 0009)."""
+    create_permissions_in(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     roles = (("analyst", ANALYST), ("partner", ANALYST), ("editor", EDITOR), ("publisher", EDITOR))

@@ -73,7 +73,11 @@ def articles_dir() -> Path:
 
 @pytest.fixture
 def seeded(db):
-    """The real seed dataset, loaded through the management command's code path."""
-    from deals.seed.loader import load_dataset, read_dataset
+    """The real seed dataset as the management command's code path loads it (loaded once
+    per session, copied back in afterwards: tests/seed_copy.py)."""
+    from django.contrib.contenttypes.models import ContentType
 
-    return load_dataset(read_dataset(settings.SEED_DATASET))
+    from tests.seed_copy import load_seed
+
+    yield load_seed()
+    ContentType.objects.clear_cache()  # the rollback brings the earlier content type ids back

@@ -1,17 +1,13 @@
 """Create the ``analyst`` and ``editor`` groups with their permissions (see deals.roles)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from deals.roles import ANALYST, EDITOR, in_state, permission_codenames
+from deals.roles import ANALYST, EDITOR, create_permissions_in, in_state, permission_codenames
 
 
 def create_roles(apps, schema_editor):
     # Permissions are normally created after migrate; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_in(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role in (ANALYST, EDITOR):

@@ -4,19 +4,15 @@ Depends on 0006 as well as 0004 because 0006 (derived views) landed first; this
 keeps a single leaf migration.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from deals.roles import DOMAIN_MODELS
+from deals.roles import DOMAIN_MODELS, create_permissions_in
 
 PARTNER = "partner"
 
 
 def create_partner_group(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_in(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=PARTNER)

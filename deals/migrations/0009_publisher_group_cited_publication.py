@@ -12,10 +12,9 @@
   transaction with ``SET LOCAL deals.skip_citation_check = 'on'``.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from deals.roles import EDITOR, in_state, permission_codenames
+from deals.roles import EDITOR, create_permissions_in, in_state, permission_codenames
 
 PUBLISHER = "publisher"
 
@@ -94,10 +93,7 @@ def drop_triggers(apps, schema_editor):
 
 
 def create_publisher_group(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_in(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=PUBLISHER)

@@ -3,10 +3,16 @@
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from deals.roles import ANALYST, EDITOR, DOMAIN_MODELS, in_state, permission_codenames
+from deals.roles import (
+    ANALYST,
+    DOMAIN_MODELS,
+    EDITOR,
+    create_permissions_in,
+    in_state,
+    permission_codenames,
+)
 
 
 # Tables new here whose changes must move the data version (see 0016_data_version).
@@ -35,10 +41,7 @@ def drop_version_triggers(apps, schema_editor):
 
 def grant_new_models(apps, schema_editor):
     """The roles' permissions on reported figures, status changes and facilities."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_in(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     new = {"figurereport", "statuschange", "facility"}

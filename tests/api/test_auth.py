@@ -154,3 +154,15 @@ def test_permissions_come_with_the_token_and_changes_apply_to_the_next_request(w
     assert not asked  # ModelBackend's own look-up (two queries per user object) never ran
     user.user_permissions.remove(view_deal)
     assert client.get("/api/v1/deals/").status_code == 403
+
+
+def test_remaking_the_role_permissions_leaves_the_app_registry_as_it_was(db):
+    """Tests remake migration-made rows after a flush; the next flush must still recreate
+    content types (a registry left without models modules made them stale: failed CI)."""
+    from django.apps import apps
+
+    from deals.roles import create_permissions_in
+
+    before = {config.label: config.models_module for config in apps.get_app_configs()}
+    create_permissions_in(apps)
+    assert {config.label: config.models_module for config in apps.get_app_configs()} == before

@@ -42,9 +42,9 @@ def browser():
 
 @pytest.fixture
 def seeded_server(live_server, transactional_db):
-    from deals.seed.loader import load_dataset, read_dataset
+    from tests.seed_copy import load_seed
 
-    load_dataset(read_dataset(settings.SEED_DATASET))  # refreshes the views on commit
+    load_seed()  # as committed: the derived views refreshed
     return live_server
 
 

@@ -2,12 +2,10 @@
 downloaded, and removing one's own imported drafts."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from deals.imports.importer import import_file
 from deals.models import Agreement, Amount
-from deals.seed.loader import load_dataset, read_dataset
 
 from .conftest import logged_in, make_user
 from .test_imports import as_csv, rows
@@ -38,8 +36,7 @@ def test_a_dry_run_reports_every_error_of_every_row_with_row_and_column(world, e
 
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])
-def test_the_templates_example_row_imports_as_downloaded(client, db, ext):
-    load_dataset(read_dataset(settings.SEED_DATASET))
+def test_the_templates_example_row_imports_as_downloaded(client, seeded, ext):
     editor = make_user("editor")
     logged_in(client, editor)
     url = reverse("admin:deals_agreement_import_template", args=[ext])
