@@ -156,7 +156,7 @@ class AmountListSerializer(serializers.ModelSerializer):
     agreement = AgreementBrief(read_only=True, allow_null=True)
     deposit = DepositBrief(read_only=True, allow_null=True)
     investor = CompanyBrief(read_only=True, allow_null=True)
-    as_of = LooseDateField("as_of", read_only=True)
+    as_of = LooseDateField("as_of", read_only=True, reported=True)
     usd_value = serializers.DecimalField(
         max_digits=34,
         decimal_places=2,
@@ -204,7 +204,7 @@ class AmountListSerializer(serializers.ModelSerializer):
 
 class AmountDetailSerializer(AmountListSerializer):
     citations = CitationSerializer(many=True, read_only=True)
-    first_made = LooseDateField("first_as_of", read_only=True, allow_null=True)
+    first_made = LooseDateField("first_as_of", read_only=True, allow_null=True, reported=True)
     reports = FigureReportSerializer(
         many=True, read_only=True,
         help_text="Every source's report of this figure; the one in use is the value.",
