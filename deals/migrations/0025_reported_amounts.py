@@ -4,59 +4,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deals', '0023_citation_history_triggers'),
-        ('deposits', '0006_russian_content'),
+        ("deals", "0023_citation_history_triggers"),
+        ("deposits", "0006_russian_content"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='amount',
-            name='amount_as_of_precision',
+            model_name="amount",
+            name="amount_as_of_precision",
         ),
         migrations.AlterField(
-            model_name='amount',
-            name='as_of_precision',
-            field=models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year'), ('reported', 'reported (the source dates only its report)')], help_text="'reported' when the source dates only its own report: as_of is that day.", max_length=8),
+            model_name="amount",
+            name="as_of_precision",
+            field=models.CharField(
+                choices=[
+                    ("day", "day"),
+                    ("month", "month"),
+                    ("year", "year"),
+                    ("reported", "reported (the source dates only its report)"),
+                ],
+                help_text="'reported' when the source dates only its own report: as_of is that day.",
+                max_length=8,
+            ),
         ),
         migrations.AlterField(
-            model_name='amount',
-            name='first_as_of_precision',
-            field=models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year'), ('reported', 'reported (the source dates only its report)')], editable=False, max_length=8),
+            model_name="amount",
+            name="first_as_of_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("day", "day"),
+                    ("month", "month"),
+                    ("year", "year"),
+                    ("reported", "reported (the source dates only its report)"),
+                ],
+                editable=False,
+                max_length=8,
+            ),
         ),
         migrations.AlterField(
-            model_name='amount',
-            name='qualifier',
-            field=models.CharField(choices=[('exact', 'exactly'), ('approximately', 'about'), ('at_least', 'at least'), ('up_to', 'up to'), ('more_than', 'more than'), ('range', 'range'), ('stated', 'as stated')], default='exact', max_length=16),
+            model_name="amount",
+            name="qualifier",
+            field=models.CharField(
+                choices=[
+                    ("exact", "exactly"),
+                    ("approximately", "about"),
+                    ("at_least", "at least"),
+                    ("up_to", "up to"),
+                    ("more_than", "more than"),
+                    ("range", "range"),
+                    ("stated", "as stated"),
+                ],
+                default="exact",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='amounthistory',
-            name='as_of_precision',
-            field=models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year'), ('reported', 'reported (the source dates only its report)')], help_text="'reported' when the source dates only its own report: as_of is that day.", max_length=8),
+            model_name="amounthistory",
+            name="as_of_precision",
+            field=models.CharField(
+                choices=[
+                    ("day", "day"),
+                    ("month", "month"),
+                    ("year", "year"),
+                    ("reported", "reported (the source dates only its report)"),
+                ],
+                help_text="'reported' when the source dates only its own report: as_of is that day.",
+                max_length=8,
+            ),
         ),
         migrations.AlterField(
-            model_name='amounthistory',
-            name='first_as_of_precision',
-            field=models.CharField(blank=True, choices=[('day', 'day'), ('month', 'month'), ('year', 'year'), ('reported', 'reported (the source dates only its report)')], editable=False, max_length=8),
+            model_name="amounthistory",
+            name="first_as_of_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("day", "day"),
+                    ("month", "month"),
+                    ("year", "year"),
+                    ("reported", "reported (the source dates only its report)"),
+                ],
+                editable=False,
+                max_length=8,
+            ),
         ),
         migrations.AlterField(
-            model_name='amounthistory',
-            name='qualifier',
-            field=models.CharField(choices=[('exact', 'exactly'), ('approximately', 'about'), ('at_least', 'at least'), ('up_to', 'up to'), ('more_than', 'more than'), ('range', 'range'), ('stated', 'as stated')], default='exact', max_length=16),
+            model_name="amounthistory",
+            name="qualifier",
+            field=models.CharField(
+                choices=[
+                    ("exact", "exactly"),
+                    ("approximately", "about"),
+                    ("at_least", "at least"),
+                    ("up_to", "up to"),
+                    ("more_than", "more than"),
+                    ("range", "range"),
+                    ("stated", "as stated"),
+                ],
+                default="exact",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='figurereport',
-            name='qualifier',
-            field=models.CharField(choices=[('exact', 'exactly'), ('approximately', 'about'), ('at_least', 'at least'), ('up_to', 'up to'), ('more_than', 'more than'), ('range', 'range'), ('stated', 'as stated')], default='exact', max_length=16),
+            model_name="figurereport",
+            name="qualifier",
+            field=models.CharField(
+                choices=[
+                    ("exact", "exactly"),
+                    ("approximately", "about"),
+                    ("at_least", "at least"),
+                    ("up_to", "up to"),
+                    ("more_than", "more than"),
+                    ("range", "range"),
+                    ("stated", "as stated"),
+                ],
+                default="exact",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='figurereporthistory',
-            name='qualifier',
-            field=models.CharField(choices=[('exact', 'exactly'), ('approximately', 'about'), ('at_least', 'at least'), ('up_to', 'up to'), ('more_than', 'more than'), ('range', 'range'), ('stated', 'as stated')], default='exact', max_length=16),
+            model_name="figurereporthistory",
+            name="qualifier",
+            field=models.CharField(
+                choices=[
+                    ("exact", "exactly"),
+                    ("approximately", "about"),
+                    ("at_least", "at least"),
+                    ("up_to", "up to"),
+                    ("more_than", "more than"),
+                    ("range", "range"),
+                    ("stated", "as stated"),
+                ],
+                default="exact",
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='amount',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('as_of__isnull', True), ('as_of_precision', '')), models.Q(('as_of__isnull', False), ('as_of_precision__in', ['day', 'reported'])), models.Q(('as_of__day', 1), ('as_of__isnull', False), ('as_of_precision', 'month')), models.Q(('as_of__day', 1), ('as_of__isnull', False), ('as_of__month', 1), ('as_of_precision', 'year')), _connector='OR'), name='amount_as_of_precision', violation_error_message='as_of: a date needs a precision (day, month or year); a month-precise date falls on the 1st, a year-precise one on 1 January.'),
+            model_name="amount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("as_of__isnull", True), ("as_of_precision", "")),
+                    models.Q(
+                        ("as_of__isnull", False), ("as_of_precision__in", ["day", "reported"])
+                    ),
+                    models.Q(
+                        ("as_of__day", 1), ("as_of__isnull", False), ("as_of_precision", "month")
+                    ),
+                    models.Q(
+                        ("as_of__day", 1),
+                        ("as_of__isnull", False),
+                        ("as_of__month", 1),
+                        ("as_of_precision", "year"),
+                    ),
+                    _connector="OR",
+                ),
+                name="amount_as_of_precision",
+                violation_error_message="as_of: a date needs a precision (day, month or year); a month-precise date falls on the 1st, a year-precise one on 1 January.",
+            ),
         ),
     ]

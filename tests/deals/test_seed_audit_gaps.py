@@ -13,7 +13,10 @@ from deals.models import Amount
 from tests.api.conftest import make_user, token_client
 
 pytestmark = pytest.mark.django_db
-UNDATED_MONEY = {"wabtec-contracts-value": "23 February 2026", "katpar-exim-interest-2025-11": "9 November 2025"}  # fmt: skip
+UNDATED_MONEY = {
+    "wabtec-contracts-value": "23 February 2026",
+    "katpar-exim-interest-2025-11": "9 November 2025",
+}
 
 
 def csv_rows(response) -> list[dict]:
@@ -21,9 +24,7 @@ def csv_rows(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_money_the_article_dates_only_by_its_report_is_shown_reported_never_exactly(
-    seeded, client
-):
+def test_money_the_article_dates_only_by_its_report_is_shown_reported_never_exactly(seeded, client):
     """Wabtec's USD 4 bn and EXIM's USD 900 m: no day of their own, no qualifier."""
     for slug, day in UNDATED_MONEY.items():
         amount = Amount.objects.get(slug=slug)
@@ -41,7 +42,8 @@ def test_money_the_article_dates_only_by_its_report_is_shown_reported_never_exac
         "date": "2026-02-23", "precision": "reported", "display": "reported 23 February 2026",
     }  # fmt: skip
     rows = {r["slug"]: r for r in csv_rows(api.get("/api/v1/amounts/?format=csv"))}
-    assert (rows["wabtec-contracts-value"]["as_of_precision"], rows["wabtec-contracts-value"]["qualifier"]) == ("reported", "stated")  # fmt: skip
+    wabtec = rows["wabtec-contracts-value"]
+    assert (wabtec["as_of_precision"], wabtec["qualifier"]) == ("reported", "stated")
     russian = client.get(
         reverse("deal-detail", args=["wabtec-kazakhstan-rail"]), HTTP_ACCEPT_LANGUAGE="ru"
     ).content.decode()
