@@ -48,3 +48,32 @@ def test_money_the_article_dates_only_by_its_report_is_shown_reported_never_exac
         reverse("deal-detail", args=["wabtec-kazakhstan-rail"]), HTTP_ACCEPT_LANGUAGE="ru"
     ).content.decode()
     assert "сообщено 23 февраля 2026 г." in russian and "как указано" in russian
+
+
+def test_an_agreements_status_history_is_in_its_api_representation_and_csv(seeded):
+    api = token_client(make_user("partner"))
+    spa = api.get("/api/v1/agreements/katpar-2026-02-spa/").json()
+    assert spa["status_history"] == [
+        {
+            "status": "signed",
+            "date": {"date": "2026-02-01", "precision": "month", "display": "February 2026"},
+            "source": {
+                "slug": "trend-2026-02-23",
+                "publisher": "Trend",
+                "title": spa["status_history"][0]["source"]["title"],
+            },
+            "quote": spa["status_history"][0]["quote"],
+        }
+    ]
+    assert "подписала пакет транзакционных документов" in spa["status_history"][0]["quote"]
+    listed = api.get("/api/v1/agreements/", {"page_size": 100}).json()["results"]
+    by_slug = {a["slug"]: a for a in listed}
+    assert by_slug["katpar-2026-02-spa"]["status_history"] == spa["status_history"]
+    assert by_slug["wabtec-rail-contracts"]["status_history"] == []
+    rows = {r["slug"]: r for r in csv_rows(api.get("/api/v1/agreements/?format=csv"))}
+    memorandum = rows["kz-us-critical-minerals-memorandum-2025-11"]
+    assert (memorandum["status_history"], memorandum["status_history_dates"]) == (
+        "signed", "2025-11-01",
+    )  # fmt: skip
+    assert memorandum["status_history_precisions"] == "month"
+    assert memorandum["status_history_sources"] == "trend-2026-02-23"
