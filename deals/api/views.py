@@ -235,6 +235,7 @@ class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
         ("slug", "slug"),
         ("deal_slug", "deal.slug"),
         ("agreement_slug", "agreement.slug"),
+        ("reported_with", "reported_with[].slug"),
         ("deposit_slug", "deposit.slug"),
         ("investor_slug", "investor.slug"),
         ("kind", "kind"),
@@ -253,8 +254,13 @@ class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
 
     def get_queryset(self):
         queryset = with_usd(
-            visible(Amount.objects.all(), self.show_drafts).select_related(
-                "deal", "agreement", "deposit", "investor", "restates"
+            visible(Amount.objects.all(), self.show_drafts)
+            .select_related("deal", "agreement", "deposit", "investor", "restates")
+            .prefetch_related(
+                Prefetch(
+                    "reported_with",
+                    queryset=visible(Agreement.objects.order_by("title"), self.show_drafts),
+                )
             )
         )
         if self.detailed:

@@ -96,6 +96,11 @@ class Amount(Publishable, Versioned, Timestamped):
     first_as_of_precision = models.CharField(
         max_length=8, choices=ReportedPrecision.choices, blank=True, editable=False
     )
+    reported_with = models.ManyToManyField(
+        Agreement, related_name="amounts_reported_with", blank=True,
+        help_text="Agreements of the deal the source reports the amount with, when it does "
+        "not say which of them the money belongs to (then leave 'agreement' empty).",
+    )  # fmt: skip
     covers = models.ManyToManyField(
         Deposit, related_name="cost_estimates", blank=True,
         help_text="The deposits a project cost estimate covers (may be several).",
