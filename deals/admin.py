@@ -116,6 +116,7 @@ class CompanyAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_filter = ("kind", "country")
     search_fields = ("name", "name_ru", "name_kk")
     prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("owned_deposits",)
     inlines = [CitationInline]
 
 
@@ -221,7 +222,9 @@ class AmountAdmin(EditorialAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_filter = ("publication", "kind", "qualifier", "currency")
     search_fields = ("slug",)
     folded_search_fields = ("deal__search_key", "investor__search_key")
-    autocomplete_fields = ("deal", "agreement", "deposit", "investor", "restates", "covers")
+    autocomplete_fields = (
+        "deal", "agreement", "deposit", "investor", "restates", "covers", "reported_with",
+    )  # fmt: skip
     list_select_related = ("deal", "restates", "restates__deal")
     inlines = [FigureReportInline, CitationInline]
 

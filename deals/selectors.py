@@ -22,6 +22,7 @@ from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from minerals_portal.api.caching import data_version
+from minerals_portal.common.loose_dates import REPORTED
 
 from .counting import Totals, totals
 from .filtersets import TimelineFilterSet
@@ -142,7 +143,8 @@ def _dated(agreements, amounts, events) -> dict:
     }
 
 
-REPORTED = "reported"  # the tag and precision of an undated agreement's entry
+# REPORTED: the tag and precision of an undated agreement's entry (an amount dated only by
+# its report has that precision too).
 
 
 def _first_reported():

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 
-from minerals_portal.common.loose_dates import LooseDate
+from minerals_portal.common.loose_dates import REPORTED, LooseDate
 
 from .models import Agreement, AgreementParty, Amount, Citation, Event
 
@@ -17,7 +17,7 @@ class Entry:
     kind: str  # agreement | amount | event
     obj: object
     date: LooseDate
-    reported: bool = False  # an undated agreement placed at its first report
+    reported: bool = False  # dated only by its report (an undated agreement: its first one)
 
 
 @dataclass
@@ -84,8 +84,9 @@ def _load(rows) -> dict[str, dict[int, dict]]:
     return loaded
 
 
-# An undated agreement is shown at its first report (tag and precision "reported").
-KIND_OF = {"reported": "agreement"}
+# An undated agreement is shown at its first report (tag and precision "reported"); an
+# amount the source dates only by its report carries the same precision.
+KIND_OF = {REPORTED: "agreement"}
 
 
 def groups(rows: list[tuple[str, int, dt.date, str]]) -> list[Group]:
@@ -94,7 +95,7 @@ def groups(rows: list[tuple[str, int, dt.date, str]]) -> list[Group]:
     sections: list[Group] = []
     period = None
     for tag, pk, day, precision in rows:
-        reported = tag in KIND_OF
+        reported = precision == REPORTED
         tag = KIND_OF.get(tag, tag)
         date = LooseDate(day, "day" if reported else precision)
         this = (day.year,) if precision == "year" else (day.year, day.month)

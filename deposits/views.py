@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from deals.citations import gather
 from deals.counting import of_deposit, totals
-from deals.models import Amount, Deal, Event
+from deals.models import Amount, Deal, Event, FigureReport
 from deals.renamed import follows_renamed
 from deals.templatetags.portal import localized
 from deals.views.listing import Export, filtered_list
@@ -54,6 +54,9 @@ def deposit_detail(request, slug):
     estimates = list(
         ResourceEstimate.objects.filter(deposit=deposit)
         .select_related("commodity")
+        .prefetch_related(
+            Prefetch("reports", queryset=FigureReport.objects.select_related("source"))
+        )
         .order_by("as_of", "slug")
     )
     deals = list(visible(Deal.objects.filter(deposits=deposit), drafts).order_by("name"))

@@ -78,12 +78,16 @@ class CompanyDetailSerializer(CompanyListSerializer):
     agreements = CompanyRole(
         source="party_roles", many=True, read_only=True, help_text="Its roles in agreements."
     )
+    owned_deposits = DepositBrief(
+        many=True, read_only=True, help_text="Deposits a source says it owns."
+    )
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta(CompanyListSerializer.Meta):
         fields = [
             *CompanyListSerializer.Meta.fields,
             "description",
+            "owned_deposits",
             "parents",
             "subsidiaries",
             "agreements",
@@ -154,9 +158,13 @@ PartyDetailSerializer = PartyRepresentation.serializer(detailed=True)
 class AmountListSerializer(serializers.ModelSerializer):
     deal = DealBrief(read_only=True)
     agreement = AgreementBrief(read_only=True, allow_null=True)
+    reported_with = AgreementBrief(
+        many=True, read_only=True,
+        help_text="Agreements the source reports the amount with, not saying whose it is.",
+    )  # fmt: skip
     deposit = DepositBrief(read_only=True, allow_null=True)
     investor = CompanyBrief(read_only=True, allow_null=True)
-    as_of = LooseDateField("as_of", read_only=True)
+    as_of = LooseDateField("as_of", read_only=True, reported=True)
     usd_value = serializers.DecimalField(
         max_digits=34,
         decimal_places=2,
@@ -177,6 +185,7 @@ class AmountListSerializer(serializers.ModelSerializer):
             "slug",
             "deal",
             "agreement",
+            "reported_with",
             "deposit",
             "investor",
             "kind",
@@ -204,7 +213,7 @@ class AmountListSerializer(serializers.ModelSerializer):
 
 class AmountDetailSerializer(AmountListSerializer):
     citations = CitationSerializer(many=True, read_only=True)
-    first_made = LooseDateField("first_as_of", read_only=True, allow_null=True)
+    first_made = LooseDateField("first_as_of", read_only=True, allow_null=True, reported=True)
     reports = FigureReportSerializer(
         many=True, read_only=True,
         help_text="Every source's report of this figure; the one in use is the value.",

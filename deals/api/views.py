@@ -46,6 +46,7 @@ from ..models import (
     FigureReport,
     Ownership,
     Source,
+    StatusChange,
     Tombstone,
 )
 from ..representations.agreement import (
@@ -72,6 +73,10 @@ def by_name(model):
 
 def parties_queryset():
     return AgreementParty.objects.select_related("company", "held_via").order_by(*PARTY_ORDER)
+
+
+def status_history():
+    return StatusChange.objects.select_related("source").order_by("on", "id")
 
 
 class CompanyViewSet(ReadOnlyResource):
@@ -170,6 +175,7 @@ class AgreementViewSet(
                 Prefetch("parties", queryset=parties),
                 Prefetch("deposits", queryset=by_name(Deposit)),
                 Prefetch("commodities", queryset=by_name(Commodity)),
+                Prefetch("status_changes", queryset=status_history()),
             )
         )
         if self.detailed:
@@ -229,6 +235,7 @@ class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
         ("slug", "slug"),
         ("deal_slug", "deal.slug"),
         ("agreement_slug", "agreement.slug"),
+        ("reported_with", "reported_with[].slug"),
         ("deposit_slug", "deposit.slug"),
         ("investor_slug", "investor.slug"),
         ("kind", "kind"),
@@ -247,8 +254,13 @@ class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
 
     def get_queryset(self):
         queryset = with_usd(
-            visible(Amount.objects.all(), self.show_drafts).select_related(
-                "deal", "agreement", "deposit", "investor", "restates"
+            visible(Amount.objects.all(), self.show_drafts)
+            .select_related("deal", "agreement", "deposit", "investor", "restates")
+            .prefetch_related(
+                Prefetch(
+                    "reported_with",
+                    queryset=visible(Agreement.objects.order_by("title"), self.show_drafts),
+                )
             )
         )
         if self.detailed:

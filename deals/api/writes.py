@@ -176,7 +176,7 @@ class AmountWriteSerializer(ServiceWrite):
     deposit = slug_of(Deposit, allow_null=True, required=False)
     investor = slug_of(Company, allow_null=True, required=False)
     restates = slug_of(Amount, allow_null=True, required=False)
-    as_of = LooseDateField("as_of")
+    as_of = LooseDateField("as_of", reported=True)
     aliases = {"as_of_precision": "as_of"}
 
     class Meta:

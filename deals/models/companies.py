@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
+from deposits.models import Deposit
 from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
 
 
@@ -29,9 +30,17 @@ class Company(Named):
         OTHER = "other", _("other")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    country = models.CharField("ISO 3166-1 country", max_length=2)
+    country = models.CharField(
+        "ISO 3166-1 country", max_length=2, blank=True,
+        help_text="Empty when the sources do not state it (shown as “not stated”).",
+    )  # fmt: skip
     description = models.TextField(blank=True)
     description_ru = models.TextField("description (Russian)", blank=True)
+    owned_deposits = models.ManyToManyField(
+        Deposit, related_name="owners", blank=True,
+        help_text="Deposits (or projects on them) a source says the company owns; cite the "
+        "sentence on the company with field 'owned_deposits'.",
+    )  # fmt: skip
     citations = GenericRelation("deals.Citation")
 
     class Meta:
@@ -45,11 +54,16 @@ class Company(Named):
                 violation_error_message="A company with this name already exists.",
             ),
             models.CheckConstraint(
-                condition=Q(country__regex=r"^[A-Z]{2}$"),
+                condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
                 name="company_country_iso",
-                violation_error_message="Country must be an ISO 3166-1 alpha-2 code such as KZ.",
+                violation_error_message="Country must be an ISO 3166-1 alpha-2 code such as KZ "
+                "(or empty when the sources do not state it).",
             ),
         ]
+
+    @property
+    def country_shown(self) -> str:
+        return self.country or str(_("not stated"))
 
     def clean(self):
         if not isinstance(self.aliases, list) or not all(

@@ -36,6 +36,8 @@ class Qualifier(models.TextChoices):
     UP_TO = "up_to", _("up to")
     MORE_THAN = "more_than", _("more than")
     RANGE = "range", _("range")
+    # The source gives the figure with no qualifier: "exactly" would claim more than it says.
+    STATED = "stated", _("as stated")
 
 
 @tracked

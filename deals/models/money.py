@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from deals.history.tracking import tracked
 from deposits.models import Deposit
 from minerals_portal.common.currencies import ISO_4217
-from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
+from minerals_portal.common.loose_dates import ReportedPrecision, loose, precision_constraint
 from minerals_portal.common.models import Timestamped
 
 from .agreements import Agreement, Deal
@@ -77,7 +77,10 @@ class Amount(Publishable, Versioned, Timestamped):
     qualifier = models.CharField(max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     as_of = models.DateField()
-    as_of_precision = models.CharField(max_length=5, choices=Precision.choices)
+    as_of_precision = models.CharField(
+        max_length=8, choices=ReportedPrecision.choices,
+        help_text="'reported' when the source dates only its own report: as_of is that day.",
+    )  # fmt: skip
     restates = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -91,8 +94,13 @@ class Amount(Publishable, Versioned, Timestamped):
         help_text="As-of date of the first amount of its restatement chain (kept by a trigger).",
     )  # fmt: skip
     first_as_of_precision = models.CharField(
-        max_length=5, choices=Precision.choices, blank=True, editable=False
+        max_length=8, choices=ReportedPrecision.choices, blank=True, editable=False
     )
+    reported_with = models.ManyToManyField(
+        Agreement, related_name="amounts_reported_with", blank=True,
+        help_text="Agreements of the deal the source reports the amount with, when it does "
+        "not say which of them the money belongs to (then leave 'agreement' empty).",
+    )  # fmt: skip
     covers = models.ManyToManyField(
         Deposit, related_name="cost_estimates", blank=True,
         help_text="The deposits a project cost estimate covers (may be several).",
@@ -152,7 +160,7 @@ class Amount(Publishable, Versioned, Timestamped):
                 violation_error_message="That amount is already restated by another one; "
                 "restate the latest restatement instead.",
             ),
-            precision_constraint("as_of", "amount_as_of_precision"),
+            precision_constraint("as_of", "amount_as_of_precision", reported=True),
         ]
 
     def __str__(self) -> str:

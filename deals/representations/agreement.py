@@ -1,6 +1,7 @@
 """Agreements and their parties, as the API, CSV export, import and seed file show them."""
 
 from django.db.models import F
+from rest_framework import serializers
 
 from minerals_portal.api.briefs import (
     AgreementBrief,
@@ -14,7 +15,7 @@ from minerals_portal.api.briefs import (
 )
 from minerals_portal.api.representation import Attr, LooseDate, Many, One, Representation
 
-from ..models import Agreement, AgreementParty
+from ..models import Agreement, AgreementParty, Source, StatusChange
 
 # A party's order within its agreement: largest stake first, then company name.
 PARTY_ORDER = (F("stake").desc(nulls_last=True), "company__name", "id")
@@ -54,6 +55,27 @@ class PartyRepresentation(Representation):
     detail = (CITATIONS, Attr("created_at", write=False))
 
 
+class StatusSourceBrief(serializers.ModelSerializer):
+    """The source a status change cites (no date column: nested lists carry JSON values)."""
+
+    class Meta:
+        model = Source
+        fields = ["slug", "publisher", "title"]
+
+
+class StatusChangeRepresentation(Representation):
+    """One dated, cited entry of an agreement's status history (read-only)."""
+
+    model = StatusChange
+    serializer_names = ("StatusChangeEntrySerializer", "StatusChangeEntryDetailSerializer")
+    fields = (
+        Attr("status"),
+        LooseDate("date", "on"),
+        One("source", brief=StatusSourceBrief),
+        Attr("quote"),
+    )
+
+
 class AgreementRepresentation(Representation):
     model = Agreement
     serializer_names = ("AgreementListSerializer", "AgreementDetailSerializer")
@@ -87,6 +109,19 @@ class AgreementRepresentation(Representation):
         ),
         Many("deposits", brief=DepositBrief),
         Many("commodities", brief=CommodityBrief),
+        Many(
+            "status_history",
+            source="status_changes",
+            brief=StatusChangeRepresentation,
+            order=("on", "id"),
+            write=False,
+            csv_fields={
+                "status_history": "status",
+                "status_history_dates": "date.date",
+                "status_history_precisions": "date.precision",
+                "status_history_sources": "source.slug",
+            },
+        ),
         Attr("updated_at", write=False, import_as=None),
     )
     detail = (

@@ -91,7 +91,8 @@ SECTIONS: dict[str, Section] = {
             "description",
             "description_ru",
         ),  # fmt: skip
-        required=("name", "kind", "country"),
+        m2m={"owned_deposits": "deposits"},
+        required=("name", "kind"),
     ),
     "ownerships": Section(
         Ownership,
@@ -131,7 +132,7 @@ SECTIONS |= {
             "investor": "companies",
             "restates": "amounts",
         },
-        m2m={"covers": "deposits"},
+        m2m={"covers": "deposits", "reported_with": "agreements"},
         required=("deal", "value", "currency", "kind", "as_of"),
     ),
     "resource_estimates": Section(

@@ -14,7 +14,7 @@ from .listing import Export, filtered_list
 COMPANY_EXPORT = Export(
     "companies",
     lambda: [_("Name"), _("Name (Russian)"), _("Kind"), _("Country"), _("Page")],
-    lambda c: [localized(c), c.name_ru, c.get_kind_display(), c.country,
+    lambda c: [localized(c), c.name_ru, c.get_kind_display(), c.country_shown,
                reverse("company-detail", args=[c.slug])],
 )  # fmt: skip
 

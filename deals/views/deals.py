@@ -73,7 +73,12 @@ def deal_detail(request, slug):
     amounts = list(
         with_usd(amounts_qs)
         .select_related("agreement", "investor", "restates")
-        .prefetch_related(reports)
+        .prefetch_related(
+            reports,
+            Prefetch(
+                "reported_with", queryset=visible(Agreement.objects.order_by("title"), drafts)
+            ),
+        )
         .order_by("as_of")
     )
     events = list(visible(Event.objects.filter(deal=deal), drafts).order_by("on"))

@@ -53,7 +53,7 @@ class AgreementBrief(serializers.ModelSerializer):
 
 
 class AmountBrief(serializers.ModelSerializer):
-    as_of = LooseDateField("as_of")
+    as_of = LooseDateField("as_of", reported=True)
 
     class Meta:
         model = Amount

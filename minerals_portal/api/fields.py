@@ -4,7 +4,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
-from minerals_portal.common.loose_dates import LooseDate, Precision, loose
+from minerals_portal.common.loose_dates import REPORTED, LooseDate, Precision, loose
 
 
 def loose_date_json(value: LooseDate | None) -> dict | None:
@@ -27,8 +27,10 @@ class LooseDateField(serializers.Field):
         "not_first_day": "A {precision}-precise date falls on the first day of its {precision}.",
     }
 
-    def __init__(self, column: str, **kwargs):
+    def __init__(self, column: str, reported=False, **kwargs):
         self.column = column
+        # Precision "reported" (a report's day, "reported 2026-02-23") only where stored.
+        self.precisions = [*Precision.values, REPORTED] if reported else Precision.values
         kwargs["source"] = "*"
         super().__init__(**kwargs)
 
@@ -47,9 +49,12 @@ class LooseDateField(serializers.Field):
     def _parse(self, data) -> LooseDate:
         if isinstance(data, str):
             try:
-                return LooseDate.parse(data)
+                value = LooseDate.parse(data)
             except ValueError:
                 self.fail("invalid")
+            if value.precision not in self.precisions:
+                self.fail("invalid")
+            return value
         if not isinstance(data, dict) or not isinstance(data.get("date"), str):
             self.fail("invalid")
         try:
@@ -57,7 +62,7 @@ class LooseDateField(serializers.Field):
         except ValueError:
             self.fail("invalid")
         precision = data.get("precision", Precision.DAY)
-        if precision not in Precision.values:
+        if precision not in self.precisions:
             self.fail("invalid")
         if (precision == Precision.MONTH and date.day != 1) or (
             precision == Precision.YEAR and (date.day, date.month) != (1, 1)

@@ -12,6 +12,7 @@ Visibility, filters, ordering and pagination are the view's as before; only the
 way rows become JSON and CSV changes (see ``deals.api.rows``).
 """
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache, partial
 from itertools import islice
@@ -158,7 +159,10 @@ def _column(key, row, zone):
 
 
 def _loose(key, precision_key, row, zone):
-    return loose_date(row[key], row[precision_key])
+    value = row[key]
+    if isinstance(value, str):  # inside a nested list: the JSON text of the date
+        value = dt.date.fromisoformat(value)
+    return loose_date(value, row[precision_key])
 
 
 def _brief(key, build, row, zone):

@@ -92,7 +92,9 @@ Past the budget the answer is **429** with a `Retry-After` header.
 ## Dates
 Many dates are known only to the month or year. They read as
 `{"date": "2026-02-01", "precision": "month", "display": "February 2026"}`:
-`date` is the first day of the period. Filters such as `signed_after` and
+`date` is the first day of the period. An amount the source dates only by its own
+report has precision `reported` (`"display": "reported 23 February 2026"`): `date` is
+the report's day, not the day it happened. Filters such as `signed_after` and
 `signed_before` accept `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and are inclusive of the
 whole period.
 
@@ -234,12 +236,18 @@ LOOSE_DATE = {
 }
 
 
+def _with_precisions(schema: dict, precisions) -> dict:
+    properties = {**schema["properties"], "precision": {"type": "string", "enum": precisions}}
+    return {**schema, "properties": properties}
+
+
 class LooseDateFieldScheme(OpenApiSerializerFieldExtension):
     target_class = "minerals_portal.api.fields.LooseDateField"
 
     def map_serializer_field(self, auto_schema, direction):
+        precisions = list(self.target.precisions)
         if direction == "response":
-            return dict(LOOSE_DATE)
+            return _with_precisions(LOOSE_DATE, precisions)
         return {
             "oneOf": [
                 {
@@ -252,7 +260,7 @@ class LooseDateFieldScheme(OpenApiSerializerFieldExtension):
                     "type": "object",
                     "properties": {
                         "date": {"type": "string", "format": "date"},
-                        "precision": {"type": "string", "enum": ["day", "month", "year"]},
+                        "precision": {"type": "string", "enum": precisions},
                     },
                     "required": ["date"],
                 },

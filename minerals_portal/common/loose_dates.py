@@ -23,6 +23,21 @@ class Precision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+# The source dates only its own report: the date is the report's day, never shown as
+# the day the fact happened ("reported 23 February 2026"). The timeline places undated
+# agreements at their first report with this same mark.
+REPORTED = "reported"
+
+
+class ReportedPrecision(models.TextChoices):
+    """``Precision`` plus "reported", for facts an article states without their own date."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+    REPORTED = REPORTED, _("reported (the source dates only its report)")
+
+
 # Month names as they follow "in": Russian puts them in the prepositional case
 # ("в феврале"), which none of Django's formats gives (F: nominative, E: genitive).
 _IN_MONTH = "month name after 'in' (Russian: prepositional case)"
@@ -45,12 +60,19 @@ class LooseDate:
 
     @classmethod
     def parse(cls, value: "str | int | dt.date | LooseDate") -> "LooseDate":
-        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise."""
+        """Parse ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``reported YYYY-MM-DD`` (a report's
+        day); raise ``ValueError`` otherwise."""
         if isinstance(value, LooseDate):
             return value
         if isinstance(value, dt.date):
             return cls(value, Precision.DAY)
-        match = _PATTERN.match(str(value).strip())
+        text = str(value).strip()
+        if text.startswith(f"{REPORTED} "):
+            day = cls.parse(text[len(REPORTED) + 1 :])
+            if day.precision != Precision.DAY:
+                raise ValueError(f"{value!r}: a report is dated to its day (YYYY-MM-DD)")
+            return cls(day.date, REPORTED)
+        match = _PATTERN.match(text)
         if not match:
             raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = match.groups()
@@ -69,6 +91,10 @@ class LooseDate:
         if self.precision == Precision.MONTH:
             return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
         return date
+
+    @property
+    def reported(self) -> bool:
+        return self.precision == REPORTED
 
     def iso(self) -> str:
         if self.precision == Precision.YEAR:
@@ -89,6 +115,8 @@ class LooseDate:
                 "year": self.date.year,
             }
         day = formats.date_format(self.date, "j E Y")
+        if self.reported:
+            return gettext("reported %(date)s") % {"date": day}
         return gettext("on %(date)s") % {"date": day}
 
     def __str__(self) -> str:
@@ -96,6 +124,8 @@ class LooseDate:
             return str(self.date.year)
         if self.precision == Precision.MONTH:
             return formats.date_format(self.date, "YEAR_MONTH_FORMAT")
+        if self.reported:
+            return gettext("reported %(date)s") % {"date": formats.date_format(self.date, "j E Y")}
         return formats.date_format(self.date, "j E Y")
 
 
@@ -103,13 +133,15 @@ def loose(date: dt.date | None, precision: str) -> LooseDate | None:
     return LooseDate(date, precision) if date else None
 
 
-def precision_constraint(field: str, name: str) -> models.CheckConstraint:
-    """Date and precision agree: both empty, or a month/year date on the period's first day."""
+def precision_constraint(field: str, name: str, reported=False) -> models.CheckConstraint:
+    """Date and precision agree: both empty, or a month/year date on the period's first day
+    (with ``reported``, a report's day may also be marked "reported")."""
     p = f"{field}_precision"
+    day = {f"{p}__in": [Precision.DAY, REPORTED]} if reported else {p: Precision.DAY}
     return models.CheckConstraint(
         condition=(
             Q(**{f"{field}__isnull": True, p: ""})
-            | Q(**{f"{field}__isnull": False, p: Precision.DAY})
+            | Q(**{f"{field}__isnull": False, **day})
             | Q(**{f"{field}__isnull": False, p: Precision.MONTH, f"{field}__day": 1})
             | Q(
                 **{

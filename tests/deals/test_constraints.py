@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from deals.models import AgreementParty, Amount, Company, Ownership
 from tests import factories as f
+from tests.api.conftest import event
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,16 @@ def test_names_are_unique_within_a_kind_whatever_the_case():
 def test_country_codes_are_iso():
     refused(lambda: f.company(country="kz"))
     refused(lambda: f.company(country="K1"))
+    # A country no source states is empty, never a made-up code.
+    assert f.company("Planned Co", country="").country_shown == "not stated"
+
+
+def test_only_amounts_may_be_dated_by_their_report():
+    amount = f.amount(as_of=dt.date(2026, 2, 23), as_of_precision="reported")
+    assert str(amount.as_of_loose) == "reported 23 February 2026"
+    refused(lambda: f.amount(as_of=dt.date(2026, 2, 1), as_of_precision="repor"))
+    with pytest.raises(DataError), transaction.atomic():  # an event's precision: 5 letters
+        event(on=dt.date(2026, 2, 23), on_precision="reported")
 
 
 def test_a_company_cannot_own_itself_and_stakes_are_ordered():
