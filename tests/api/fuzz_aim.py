@@ -6,15 +6,18 @@ helpers aim the generated requests at the records (and the cursors) stored
 while the tests run.
 """
 
+import functools
 from urllib.parse import parse_qs, urlsplit
 
 from django.apps import apps
-from django.test import Client, RequestFactory
+from django.core.wsgi import get_wsgi_application
+from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import TestPhase
+from werkzeug.test import Client as WsgiClient
 
 from minerals_portal.api.filters import CountryFilter, SlugFilter
 
@@ -250,14 +253,23 @@ def with_stored_filters(query: dict, path: str, role: str, turn: int) -> dict:
 
 
 def with_issued_cursor(case, role: str) -> dict:
-    """The query with the cursor of this list's second page (none when it has one page)."""
+    """The query with the cursor of this list's second page (none when it has one page).
+
+    Asked through the WSGI application, as schemathesis calls it: Django's test
+    client would reconnect the signals that close the test's connection.
+    """
     query = {k: v for k, v in case.query.items() if k != "cursor"}
-    first = Client().get(
+    first = WsgiClient(wsgi_application()).get(
         case.formatted_path,
-        {**query, "page_size": 1, "format": "json"},
-        HTTP_AUTHORIZATION=f"Token {TOKENS[role]}",
+        query_string={**query, "page_size": 1, "format": "json"},
+        headers={"Authorization": f"Token {TOKENS[role]}"},
     )
-    following = first.json().get("next") if first.status_code == 200 else None
+    following = first.get_json().get("next") if first.status_code == 200 else None
     if following:
         query["cursor"] = parse_qs(urlsplit(following).query)["cursor"][0]
     return query
+
+
+@functools.cache
+def wsgi_application():
+    return get_wsgi_application()
