@@ -126,7 +126,11 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
         description=DESCRIPTION,
         parameters=[
             OpenApiParameter("after", OpenApiTypes.INT, description="Last position you hold."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="At most 500."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+                description="At most 500.",
+            ),
         ],
         responses={200: PAGE},
     )

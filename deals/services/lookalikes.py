@@ -37,9 +37,8 @@ def check_lookalikes(record) -> None:
     name = next(keys[k] for k in keys if k in held)
     field = next((f for f in NAME_FIELDS if name in _values(getattr(record, f))), "name")
     kind = type(record)._meta.verbose_name
-    raise ValidationError(
-        {field: [f"“{name}” looks like the existing {kind} “{existing.name}”{_where(existing)}."]}
-    )
+    message = f"“{name}” looks like the existing {kind} “{existing.name}”{_where(existing)}."
+    raise ValidationError({field: [ValidationError(message, code="unique")]})  # a duplicate
 
 
 def _values(value) -> list:

@@ -37,6 +37,10 @@ DUPLICATE = "A {record} with this {fields} already exists."
 TOO_LONG = "A value is longer than its field allows ({limit} characters at most)."
 OUT_OF_RANGE = "A number is too large or too precise for its field."
 REFUSED = "The database refused the change: {reason}."
+# Codes of refusals that are conflicts with stored records rather than invalid input
+# (the API answers them with 409): a duplicate, a stake total past 100 %, a record
+# other records still need.
+UNIQUE, STAKE_TOTAL, STILL_NEEDED = "unique", "stake_total", "still_referenced"
 
 _KEY = re.compile(r"^Key \((?P<columns>.+?)\)=")
 _STILL_REFERENCED = re.compile(r'still referenced from table "(?P<table>[^"]+)"')
@@ -65,18 +69,17 @@ def as_validation_error(exc: IntegrityError | DataError) -> ValidationError:
     sqlstate = getattr(cause, "sqlstate", None)
     if diag is None or sqlstate is None:  # refused by the driver before it was sent
         if "NUL" in str(exc):
-            return ValidationError({NON_FIELD_ERRORS: [NUL_MESSAGE]}, code="nul")
+            return coded(NON_FIELD_ERRORS, NUL_MESSAGE, "nul")
         return _refused(str(exc).strip())
     stake = stake_total_message(exc)
     if stake:
-        return ValidationError({"stake": [stake]}, code="stake_total")
+        return coded("stake", stake, STAKE_TOTAL)
     if diag.constraint_name == CITATION_BACKSTOP:
         message = f"{diag.message_primary}: {CITATION_HINT}"
-        return ValidationError({"citations": [message]}, code="uncited")
+        return coded("citations", message, "uncited")
     known = named_constraints().get(diag.constraint_name or "")
     if known is not None:
-        field, message = known
-        return ValidationError({field: [message]}, code="constraint")
+        return coded(*known)
     model = model_of_table(diag.table_name)
     detail = diag.message_detail or ""
     if sqlstate == "23502":  # not_null_violation
@@ -86,7 +89,7 @@ def as_validation_error(exc: IntegrityError | DataError) -> ValidationError:
     if sqlstate == "23503":  # foreign_key_violation
         return _foreign_key(model, detail)
     if sqlstate in ("22P05", "22021"):  # untranslatable character (\u0000), bad byte (0x00)
-        return ValidationError({NON_FIELD_ERRORS: [NUL_MESSAGE]}, code="nul")
+        return coded(NON_FIELD_ERRORS, NUL_MESSAGE, "nul")
     if sqlstate == "22001":  # string_data_right_truncation
         limit = _LENGTH.search(diag.message_primary or "")
         message = TOO_LONG.format(limit=limit["limit"] if limit else "fewer")
@@ -99,15 +102,22 @@ def as_validation_error(exc: IntegrityError | DataError) -> ValidationError:
 # --- constraints and columns → fields ------------------------------------------------------
 
 
+def coded(field: str, message: str, code: str) -> ValidationError:
+    """``{field: [message]}`` whose message keeps ``code`` (a dict's own code is dropped)."""
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
+
 @functools.cache
-def named_constraints() -> dict[str, tuple[str, str]]:
-    """Every model constraint's name → (the field it concerns or ``"__all__"``, its message)."""
+def named_constraints() -> dict[str, tuple[str, str, str]]:
+    """Every model constraint's name → (the field it concerns or ``"__all__"``, its message,
+    its code: ``unique`` for a unique constraint, else ``constraint``)."""
     named = {}
     for model in apps.get_models():
         for constraint in model._meta.constraints:
             fields = constraint_fields(constraint)
             field = fields[0] if len(fields) == 1 else NON_FIELD_ERRORS
-            named[constraint.name] = (field, str(constraint.get_violation_error_message()))
+            code = UNIQUE if isinstance(constraint, UniqueConstraint) else "constraint"
+            named[constraint.name] = (field, str(constraint.get_violation_error_message()), code)
     return named
 
 
@@ -152,7 +162,7 @@ def field_of_column(model, column: str | None):
 
 def _on_field(model, column, message: str, code: str) -> ValidationError:
     field = field_of_column(model, column)
-    return ValidationError({field.name if field else NON_FIELD_ERRORS: [message]}, code=code)
+    return coded(field.name if field else NON_FIELD_ERRORS, message, code)
 
 
 def _duplicate(model, detail: str) -> ValidationError:
@@ -165,7 +175,7 @@ def _duplicate(model, detail: str) -> ValidationError:
     labels = " and ".join(str(f.verbose_name) for f in fields)
     target = fields[0].name if len(fields) == 1 else NON_FIELD_ERRORS
     message = DUPLICATE.format(record=record, fields=labels)
-    return ValidationError({target: [message[:1].upper() + message[1:]]}, code="unique")
+    return coded(target, message[:1].upper() + message[1:], UNIQUE)
 
 
 def _foreign_key(model, detail: str) -> ValidationError:
@@ -173,15 +183,14 @@ def _foreign_key(model, detail: str) -> ValidationError:
     if referenced_from:  # deleting (or re-keying) a row others point to
         others = model_of_table(referenced_from["table"])
         names = others._meta.verbose_name_plural if others else referenced_from["table"]
-        return ValidationError({NON_FIELD_ERRORS: [STILL_REFERENCED.format(others=names)]})
+        return coded(NON_FIELD_ERRORS, STILL_REFERENCED.format(others=names), STILL_NEEDED)
     key = _KEY.match(detail)
     field = field_of_column(model, key["columns"] if key else None)
     missing = _MISSING.search(detail)
     target = model_of_table(missing["table"]) if missing else None
     name = target._meta.verbose_name if target else "record"
-    return ValidationError(
-        {field.name if field else NON_FIELD_ERRORS: [MISSING.format(target=name)]},
-        code="does_not_exist",
+    return coded(
+        field.name if field else NON_FIELD_ERRORS, MISSING.format(target=name), "does_not_exist"
     )
 
 

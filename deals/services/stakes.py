@@ -38,7 +38,8 @@ def check_stake_totals(using: str = DEFAULT_DB_ALIAS) -> None:
         message = stake_total_message(exc)
         if message is None:
             raise
-        raise ValidationError({"stake": [message]}, code="stake_total") from exc
+        error = ValidationError(message, code="stake_total")  # the API answers it with 409
+        raise ValidationError({"stake": [error]}) from exc
     pgtrigger.constraints(pgtrigger.Deferred, STAKE_TOTAL_TRIGGER, databases=[using])
 
 

@@ -4,14 +4,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from minerals_portal.api.fields import StrictBooleanField
 from minerals_portal.api.pagination import FeedCursorPagination
+from minerals_portal.api.writing import api_error
 
+from ..api.feed import RESOURCES
 from ..models.feed import ChangeEvent
 from ..services import webhooks as service
 from .models import WebhookDelivery, WebhookEndpoint
@@ -32,7 +34,12 @@ class EndpointSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=ChangeEvent.choices), required=False
     )
-    resources = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
+    resources = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=list(RESOURCES), error_messages={"invalid_choice": "Unknown resource: {input}."}
+        ),
+        required=False,
+    )
     active = StrictBooleanField(required=False)
 
     class Meta:
@@ -50,20 +57,12 @@ class EndpointSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["position", "failures", "disabled_reason", "created_at"]
 
-    def validate_resources(self, value):
-        from ..api.feed import RESOURCES
-
-        unknown = sorted(set(value) - set(RESOURCES))
-        if unknown:
-            raise ValidationError(f"Unknown resources: {', '.join(unknown)}.")
-        return value
-
     def save_through_service(self, endpoint):
         try:
             user = self.context["request"].user
             return service.save_endpoint(user, endpoint, **self.validated_data)
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+            raise api_error(exc) from exc
         except PermissionError as exc:
             raise PermissionDenied(str(exc)) from exc
 

@@ -30,15 +30,40 @@ class Conflict(exceptions.APIException):
 
 
 FIELD_ALIASES = {"__all__": "non_field_errors"}
+# A write layer refusal whose every message has one of these codes is a conflict with
+# stored records, not invalid input: the same request could succeed against other data.
+# A duplicate (a slug, a title within its deal, a name another record already has, an
+# amount already restated), the stake total of an agreement past 100 %, a record others
+# still refer to. Invalid input alongside a conflict is still a 400.
+CONFLICT_CODES = frozenset({"unique", "stake_total", "still_referenced"})
 
 
-def validation_error_from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
-    """A model ``full_clean`` error as a DRF one, keyed by API field names."""
+def validation_error_from_django(exc: DjangoValidationError):
+    """A model ``full_clean`` or write layer error as a DRF one, keyed by API field names:
+    a ``ValidationError`` (400) or, when it only reports conflicts, a ``Conflict`` (409)."""
     detail = as_serializer_error(exc)
     renamed: dict = {}
     for key, messages in detail.items():
         renamed.setdefault(FIELD_ALIASES.get(key, key), []).extend(messages)
-    return exceptions.ValidationError(renamed)
+    return refusal(renamed)
+
+
+def refusal(detail: dict) -> exceptions.APIException:
+    """``detail`` (messages by field, with codes) as a 409 when all of it is a conflict."""
+    codes = set(leaf_codes(exceptions.ValidationError(detail).get_codes()))
+    if codes and codes <= CONFLICT_CODES:
+        return Conflict(detail)
+    return exceptions.ValidationError(detail)
+
+
+def leaf_codes(codes):
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        for item in codes:
+            yield from leaf_codes(item)
+    elif codes:
+        yield codes
 
 
 def _translate(exc):
@@ -150,6 +175,8 @@ def api_exception_handler(exc, context):
 def _code(exc, codes) -> str:
     if isinstance(exc, exceptions.ValidationError):
         return first_code(codes) or "invalid"
+    if isinstance(exc, Conflict) and isinstance(codes, dict):
+        return first_code(codes) or Conflict.default_code
     if isinstance(codes, str):
         return codes
     return getattr(exc, "default_code", "error")

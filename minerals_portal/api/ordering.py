@@ -2,11 +2,24 @@
 
 Views declare ``ordering_fields`` as a mapping of public name to model field
 (e.g. ``{"date": "on"}``) and a default ``ordering`` of model fields. An
-unknown ordering term is a 400, not silently ignored.
+unknown ordering term is a 400, not silently ignored. The schema gives the
+parameter the pattern the server checks (``terms_pattern``), so a client, or a
+generator of test requests, knows which values are accepted.
 """
+
+import re
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+
+
+def terms_pattern(names) -> str:
+    """Comma-separated public names, each optionally prefixed with ``-``; spaces around them."""
+    if not names:
+        return "^$"
+    name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
+    term = f" *-?{name} *"
+    return f"^(?:{term}(?:,{term})*)?$"
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -20,19 +33,20 @@ class StableOrderingFilter(OrderingFilter):
         fields = self.public_fields(view)
         raw = request.query_params.get(self.ordering_param)
         if raw:
-            terms = [term.strip() for term in raw.split(",")]
-            unknown = [term for term in terms if term.lstrip("-") not in fields]
-            if unknown:
+            terms = [term.strip(" ") for term in raw.split(",")]
+            if not re.fullmatch(terms_pattern(fields), raw):
+                unknown = [term for term in terms if term.removeprefix("-") not in fields]
                 raise ValidationError(
                     {
                         self.ordering_param: [
-                            f"Unknown ordering {', '.join(unknown)!s}; choose from "
+                            f"Unknown ordering {', '.join(unknown or terms)!s}; choose from "
                             f"{', '.join(sorted(fields))} (prefix - to reverse)."
                         ]
                     }
                 )
             ordering = [
-                ("-" if term.startswith("-") else "") + fields[term.lstrip("-")] for term in terms
+                ("-" if term.startswith("-") else "") + fields[term.removeprefix("-")]
+                for term in terms
             ]
         else:
             ordering = list(getattr(view, "ordering", None) or [])
@@ -53,6 +67,6 @@ class StableOrderingFilter(OrderingFilter):
                     f"with commas. Default: {default}. Ties are always broken by id. "
                     "Unknown terms are a 400."
                 ),
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": terms_pattern(names)},
             }
         ]

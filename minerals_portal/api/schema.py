@@ -1,6 +1,7 @@
 """OpenAPI additions: token auth scheme, loose dates, the error shape, ETags, the guide."""
 
 import copy
+import re
 
 from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
@@ -43,8 +44,11 @@ message (`required`, `invalid_choice`, `naive_datetime`, `unknown_parameter`,
 maps each bad parameter or body field to its messages and `codes` to their codes
 (both empty when the request as a whole is at fault). Unknown query parameters,
 unknown choices or slugs, malformed dates, NUL characters, out-of-range numbers
-and oversized `page_size` are all **400**; a write that conflicts with existing
-records is **409**; too many requests is **429**.
+and oversized `page_size` are all **400**; a write that conflicts with stored
+records is **409**, with the rule as its code: `unique` (a duplicate slug, title or
+name; an amount already restated), `stake_total` (an agreement's stakes past
+100 %), `still_referenced` or `conflict` (a record others still need); too many
+requests is **429**.
 
 ## Lists, pagination and ordering
 Every list (a record's `history/` too) is paged by cursor: the answer is
@@ -119,7 +123,8 @@ ERROR_SCHEMA = {
                     "naive_datetime, unknown_parameter, invalid_cursor, …), else the kind: "
                     "not_authenticated, invalid_token, token_expired, token_revoked, "
                     "permission_denied, not_found, method_not_allowed, not_acceptable, "
-                    "conflict, precondition_failed, request_too_large, throttled, "
+                    "conflict (409: also unique, stake_total, still_referenced), "
+                    "precondition_failed, request_too_large, throttled, "
                     "server_error, …",
                     "example": "invalid_choice",
                 },
@@ -306,6 +311,28 @@ def any_of_for_one_of(node) -> None:
             any_of_for_one_of(value)
 
 
+# drf-spectacular's pattern for a decimal string, which also allows "", "-" and ".".
+_DECIMAL = re.compile(r"^\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$")
+
+
+def decimals_need_a_digit(node) -> None:
+    """Every decimal string's pattern, in place, as DRF reads it: at least one digit."""
+    if isinstance(node, dict):
+        found = (
+            _DECIMAL.match(str(node.get("pattern", "")))
+            if node.get("format") == "decimal"
+            else None
+        )
+        if found:
+            whole, places = found.groups()
+            node["pattern"] = rf"^-?(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
+        for value in node.values():
+            decimals_need_a_digit(value)
+    elif isinstance(node, list):
+        for value in node:
+            decimals_need_a_digit(value)
+
+
 def document_errors_and_caching(result, generator, request, public):
     """Postprocessing hook: the guide, the error shape on every operation, ETag headers.
 
@@ -314,6 +341,7 @@ def document_errors_and_caching(result, generator, request, public):
     """
     result["info"]["description"] = GUIDE.strip()
     any_of_for_one_of(result)
+    decimals_need_a_digit(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():

@@ -1,15 +1,15 @@
 """Helpers for the write serializers: model validation messages under the API's field names."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
 
 from deals.services.slugs import unique_slug  # noqa: F401  (re-exported for the serializers)
 
-from .exceptions import validation_error_from_django
+from .exceptions import refusal, validation_error_from_django
 
 
 def clean_model(instance, aliases: dict[str, str] | None = None, exclude=()):
-    """Run ``full_clean`` (fields, ``clean()``, constraints) and raise its messages as a 400.
+    """Run ``full_clean`` (fields, ``clean()``, constraints) and raise its messages as a 400
+    (409 for a conflict with stored records, see ``exceptions.CONFLICT_CODES``).
 
     ``aliases`` renames model fields to their API names (``signed_on`` → ``signed``).
     """
@@ -20,9 +20,9 @@ def clean_model(instance, aliases: dict[str, str] | None = None, exclude=()):
 
 
 def api_error(exc: DjangoValidationError, aliases: dict[str, str] | None = None):
-    """A service's ``ValidationError`` as the API's 400, keyed by the API's field names."""
+    """A service's ``ValidationError`` as the API's 400 (or 409), keyed by the API's names."""
     error = validation_error_from_django(exc)
-    return ValidationError(rename(error.detail, aliases or {}))
+    return refusal(rename(error.detail, aliases or {}))
 
 
 def rename(detail: dict, aliases: dict[str, str]) -> dict:

@@ -79,3 +79,30 @@ def test_a_nul_byte_in_a_written_slug_reference_is_a_400(world, editor_client):
     url = f"/api/v1/agreements/{world.agreement.slug}/"
     error = assert_error(editor_client.patch(url, nested, format="json"), 400)
     assert list(error["fields"]) == ["parties[0].role"]
+
+
+def test_a_duplicate_of_a_stored_record_is_a_409_naming_the_field(world, publisher_client):
+    editor_client = publisher_client  # writes to published records directly
+    # The same request would succeed against other data: a conflict, not invalid input.
+    party = {"agreement": world.agreement.slug, "company": world.tks.slug}
+    payload = {**party, "role": "state_partner", "stake": "1"}
+    error = assert_error(editor_client.post("/api/v1/parties/", payload, format="json"), 409)
+    assert error["code"] == "unique"
+    assert error["codes"] == {"non_field_errors": ["unique"]}
+    amount = {"slug": world.usd.slug, "deal": world.deal.slug, "kind": "investment_commitment"}
+    amount |= {"value": "5", "currency": "USD", "as_of": "2026"}
+    error = assert_error(editor_client.post("/api/v1/amounts/", amount, format="json"), 409)
+    assert error["codes"] == {"slug": ["unique"]}
+
+
+def test_invalid_input_beside_a_conflict_is_still_a_400(world, editor_client):
+    payload = {"agreement": world.agreement.slug, "company": world.tks.slug, "stake": "1"}
+    payload["role"] = "poem"  # not a role: the request is wrong whatever is stored
+    error = assert_error(editor_client.post("/api/v1/parties/", payload, format="json"), 400)
+    assert error["codes"]["role"] == ["invalid_choice"]
+
+
+def test_an_unknown_webhook_resource_is_a_400_naming_it(world, partner_client):
+    payload = {"url": "https://example.com/hook", "resources": ["deals", "poems"]}
+    error = assert_error(partner_client.post("/api/v1/webhooks/", payload, format="json"), 400)
+    assert error["code"] == "invalid_choice" and "poems" in error["message"]

@@ -204,3 +204,38 @@ def test_loose_date_filters_document_their_pattern(schema):
     assert not re.search(signed_after["schema"]["pattern"], "2025-13")
     assert re.search(signed_after["schema"]["pattern"], "")  # empty: no bound, as served
     assert "YYYY-MM" in signed_after["description"]
+
+
+def test_ordering_documents_the_pattern_the_server_checks(schema, world, partner_client):
+    pattern = parameters(schema, "/api/v1/agreements/")["ordering"]["schema"]["pattern"]
+    for accepted in ("created_at", "-updated_at", "updated_at, -created_at", ""):
+        assert re.fullmatch(pattern, accepted), accepted
+        response = partner_client.get("/api/v1/agreements/", {"ordering": accepted})
+        assert response.status_code == 200, (accepted, response.content)
+    for refused in ("poem", "--created_at", "created_at,"):
+        assert not re.fullmatch(pattern, refused), refused
+        response = partner_client.get("/api/v1/agreements/", {"ordering": refused})
+        assert response.status_code == 400, (refused, response.content)
+
+
+def test_decimal_strings_need_a_digit_as_served(schema, world, editor_client):
+    value = schema["components"]["schemas"]["PatchedAmountWriteRequest"]["properties"]["value"]
+    assert re.fullmatch(value["pattern"], "12.5") and re.fullmatch(value["pattern"], ".5")
+    for refused in ("-", ".", ""):
+        assert not re.fullmatch(value["pattern"], refused)
+        url = f"/api/v1/amounts/{world.usd.slug}/"
+        response = editor_client.patch(url, {"value": refused}, format="json")
+        assert response.status_code == 400, (refused, response.content)
+
+
+def test_webhook_resources_are_an_enum(schema):
+    components = schema["components"]["schemas"]
+    resources = components["EndpointRequest"]["properties"]["resources"]["items"]
+    enum = components[resources["$ref"].rsplit("/", 1)[1]]["enum"]
+    assert "deals" in enum and "webhooks" not in enum
+
+
+def test_conflicts_are_documented_with_their_codes(schema):
+    assert "409" in schema["paths"]["/api/v1/parties/"]["post"]["responses"]
+    codes = schema["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]
+    assert {"unique", "stake_total"} <= set(re.findall(r"\w+", codes["description"]))

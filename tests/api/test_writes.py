@@ -56,10 +56,13 @@ def test_a_created_draft_stays_invisible_to_partners(world, editor_client, partn
     assert_error(partner_client.get(f"/api/v1/agreements/{slug}/"), 404)
 
 
-def test_stakes_above_100_percent_in_total_are_refused(world, editor_client):
+def test_stakes_above_100_percent_in_total_are_a_409(world, editor_client):
+    # A conflict with what is stored (the total), not a malformed request.
     data = new_agreement(world)
     data["parties"][0]["stake"] = "45.5"
-    error = assert_error(editor_client.post("/api/v1/agreements/", data, format="json"), 400)
+    response = editor_client.post("/api/v1/agreements/", data, format="json")
+    error = assert_error(response, 409, "stake_total")
+    assert error["codes"] == {"parties": ["stake_total"]}
     assert error["fields"]["parties"] == [
         "The parties' stakes in agreement “Offtake of tungsten concentrate” total 105.5 %, "
         "more than 100 %."
@@ -74,7 +77,8 @@ def test_model_validation_messages_reach_the_client(world, editor_client):
         "A signed agreement needs a signing or announcement date."
     ]
     data = new_agreement(world, title="joint DEVELOPMENT agreement")  # same title, any case
-    error = assert_error(editor_client.post("/api/v1/agreements/", data, format="json"), 400)
+    response = editor_client.post("/api/v1/agreements/", data, format="json")
+    error = assert_error(response, 409, "unique")  # a duplicate of a stored agreement
     assert "This deal already has an agreement with this title." in str(error["fields"])
 
 
@@ -146,7 +150,8 @@ def test_editor_adds_changes_and_removes_a_party(world, editor_client):
     assert response.status_code == 201, response.content
     party_id = response.json()["id"]
     over = {"agreement": extra.slug, "company": world.cove.slug, "role": "partner", "stake": "50"}
-    error = assert_error(editor_client.post("/api/v1/parties/", over, format="json"), 400)
+    error = assert_error(editor_client.post("/api/v1/parties/", over, format="json"), 409)
+    assert error["code"] == "stake_total"
     assert error["fields"]["stake"] == [
         "The parties' stakes in agreement “Side letter” total 110 %, more than 100 %."
     ]
@@ -209,8 +214,8 @@ def test_restating_an_amount_already_restated_is_refused(world, editor_client):
         "as_of": "2026-03",
         "restates": world.usd.slug,
     }
-    error = assert_error(editor_client.post("/api/v1/amounts/", data, format="json"), 400)
-    assert "already restated" in error["message"]
+    error = assert_error(editor_client.post("/api/v1/amounts/", data, format="json"), 409)
+    assert error["code"] == "unique" and "already restated" in error["message"]
 
 
 def test_deleting_an_amount_that_others_restate_is_a_409(world, publisher_client):
@@ -220,11 +225,12 @@ def test_deleting_an_amount_that_others_restate_is_a_409(world, publisher_client
     assert Amount.objects.filter(pk=world.usd.pk).exists()
 
 
-def test_a_database_refusal_is_a_400_naming_the_rule_not_a_500(world, editor_client, monkeypatch):
+def test_a_database_refusal_is_a_409_naming_the_rule_not_a_500(world, editor_client, monkeypatch):
     # As if another request had inserted the same title between validation and saving.
     monkeypatch.setattr(Agreement, "validate_constraints", lambda *a, **k: None)
     data = new_agreement(world, title="Joint development agreement", parties=[])
-    error = assert_error(editor_client.post("/api/v1/agreements/", data, format="json"), 400)
+    response = editor_client.post("/api/v1/agreements/", data, format="json")
+    error = assert_error(response, 409, "unique")
     assert "This deal already has an agreement with this title." in str(error["fields"])
 
 

@@ -90,7 +90,7 @@ def test_a_party_moved_into_a_full_agreement_is_refused():
     assert refused.value.message_dict == {"stake": [over_message("Full", 110)]}
 
 
-def test_the_api_answers_70_and_40_with_a_400_naming_the_total():
+def test_the_api_answers_70_and_40_with_a_409_naming_the_total():
     agreement = draft_agreement()
     client = token_client(make_user("editor"))
     parties = [
@@ -100,8 +100,9 @@ def test_the_api_answers_70_and_40_with_a_400_naming_the_total():
     response = client.patch(
         f"/api/v1/agreements/{agreement.slug}/", {"parties": parties}, format="json"
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == 409, response.content  # a conflict with the stored total
     error = response.json()["error"]
+    assert error["code"] == "stake_total"
     assert over_message("Joint venture on tungsten", 110) in error["message"]
     assert not agreement.parties.exists()
 
