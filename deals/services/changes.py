@@ -49,7 +49,7 @@ DELETE FROM deals_changenote n USING claimed WHERE n.id = claimed.id
 RETURNING n.resource, n.ref
 """
 
-PUBLISHABLE = {"deals", "agreements", "parties", "amounts", "events"}
+PUBLISHABLE = {"deals", "agreements", "parties", "amounts", "events", "companies", "sources", "deposits"}
 
 # A record noted under the key is shown by (resource, model, lookups) rows too.
 SHOWN_BY = {
