@@ -8,9 +8,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from deals.history.tracking import tracked
-from minerals_portal.common.publication import Publishable
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
 from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
+from minerals_portal.common.publication import Publishable
 
 
 def _validate_aliases(aliases):

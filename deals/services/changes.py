@@ -49,7 +49,9 @@ DELETE FROM deals_changenote n USING claimed WHERE n.id = claimed.id
 RETURNING n.resource, n.ref
 """
 
-PUBLISHABLE = {"deals", "agreements", "parties", "amounts", "events", "companies", "sources", "deposits"}
+PUBLISHABLE = {
+    "deals", "agreements", "parties", "amounts", "events", "companies", "sources", "deposits"
+}  # fmt: skip
 
 # A record noted under the key is shown by (resource, model, lookups) rows too.
 SHOWN_BY = {
