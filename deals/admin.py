@@ -11,8 +11,8 @@ from .admin_editorial import (
     AmountInlineForm,
     AmountInlineFormSet,
     EditorialAdminMixin,
-    PublishableAdminMixin,
     HistoryAdminMixin,
+    PublishableAdminMixin,
     VersionedRowForm,
     with_user,
 )
