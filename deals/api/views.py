@@ -56,6 +56,7 @@ from ..representations.agreement import (
 from ..visibility import visible
 from . import serializers as s
 from .editorial import HistoryMixin, VersionedETagMixin, VersionedWritesMixin
+from .publication import PublicationWrites, publication_serializer
 from .rows import AgreementRows
 from .write_schema import AGREEMENT_EXAMPLE, AMOUNT_EXAMPLE, written
 
@@ -78,10 +79,11 @@ def parties_queryset(drafts):
     return visible(parties, drafts)
 
 
-class CompanyViewSet(ReadOnlyResource):
+class CompanyViewSet(PublicationWrites, WritableResource):
     """Companies, funds, ministries and other organisations that are party to deals."""
 
     queryset = Company.objects.all()
+    write_serializer_class = publication_serializer(Company)
     list_serializer_class = s.CompanyListSerializer
     detail_serializer_class = s.CompanyDetailSerializer
     filterset_class = CompanyFilterSet
@@ -308,10 +310,11 @@ class EventViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyFeed):
         return queryset
 
 
-class SourceViewSet(ReadOnlyResource):
+class SourceViewSet(PublicationWrites, WritableResource):
     """Articles and documents that citations quote."""
 
     queryset = Source.objects.all()
+    write_serializer_class = publication_serializer(Source)
     list_serializer_class = s.SourceListSerializer
     detail_serializer_class = s.SourceDetailSerializer
     filterset_class = SourceFilterSet
