@@ -155,3 +155,11 @@ def visible_deals(request):
 
 def visible_agreements(request):
     return visible(Agreement.objects.all(), request)
+
+
+def visible_companies(request):
+    return visible(Company.objects.all(), request)
+
+
+def visible_deposits(request):
+    return visible(Deposit.objects.all(), request)
