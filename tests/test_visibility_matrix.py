@@ -23,16 +23,8 @@ from rest_framework.test import APIClient
 from deals.tasks import refresh_now
 from minerals_portal.api.tokens import issue_token
 from minerals_portal.api.urls import router
-from tests.visibility_world import (
-    HIDDEN_COMPANIES,
-    HIDDEN_RECORDS,
-    SEARCH_WORDS,
-    SECRETS,
-    build_world,
-    secrets,
-)
-
-COMPANY, DEPOSIT, SOURCE = (HIDDEN_RECORDS[k] for k in ("company", "deposit", "source"))
+from tests.visibility_world import COMPANY, DEPOSIT, HIDDEN_COMPANIES, SEARCH_WORDS, SECRETS, SOURCE
+from tests.visibility_world import build_world, secrets
 
 pytestmark = pytest.mark.django_db
 
@@ -158,8 +150,8 @@ def page_names() -> set[str]:
 # --- the API, from the router ------------------------------------------------------------
 
 LIST_SEES = {
-    "deals": ["Zircon Mirage Venture", "Obsidian Fen"],
-    "agreements": ["Quasar Lattice Accord", "Mirage Offtake Pact", "Obsidian Fen"],
+    "deals": ["Zircon Mirage Venture", DEPOSIT],  # a deposit by its slug (JSON and CSV)
+    "agreements": ["Quasar Lattice Accord", "Mirage Offtake Pact", DEPOSIT],
     "amounts": ["987654321", "24681357"],
     "events": ["Nebula Crest Ceremony"],
     "parties": ["Omega Zeta Holdings", "Saffron Delta Metals", "Cobalt Wren Resources"],

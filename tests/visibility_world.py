@@ -33,6 +33,7 @@ HIDDEN_RECORDS = {
     "deposit": "obsidian-fen",
     "source": "velour-gazette",
 }
+COMPANY, DEPOSIT, SOURCE = HIDDEN_RECORDS.values()
 # Companies reached only through hidden records: they stay listed as companies, but no
 # other path may name them.
 HIDDEN_COMPANIES = {
