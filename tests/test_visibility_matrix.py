@@ -23,8 +23,16 @@ from rest_framework.test import APIClient
 from deals.tasks import refresh_now
 from minerals_portal.api.tokens import issue_token
 from minerals_portal.api.urls import router
-from tests.visibility_world import COMPANY, DEPOSIT, HIDDEN_COMPANIES, SEARCH_WORDS, SECRETS, SOURCE
-from tests.visibility_world import build_world, secrets
+from tests.visibility_world import (
+    COMPANY,
+    DEPOSIT,
+    HIDDEN_COMPANIES,
+    SEARCH_WORDS,
+    SECRETS,
+    SOURCE,
+    build_world,
+    secrets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +48,6 @@ class Read:
     analyst_sees: list[str] = field(default_factory=list)
     names_companies: bool = False  # a company page or list: the company itself is shown
     matched_only_through_hidden: list[str] = field(default_factory=list)  # absent for partners
-
-
-def _company_pages(w):
-    return [Read(f"/companies/{slug}/", names_companies=True) for slug in HIDDEN_COMPANIES]
 
 
 # Each named page of the URL conf → the reads that cover it.
@@ -77,15 +81,13 @@ PAGES = {
         ),
         Read("/deals/deal-z/", [*SECRETS["deal"], *SECRETS["deal_agreement"]]),
     ],  # fmt: skip
-    "company-list": lambda w: [
-        Read("/companies/", ["Cobalt Wren Resources"], names_companies=True)
-    ],
+    "company-list": lambda w: [Read("/companies/", ["Cobalt Wren Resources"], True)],
     "company-detail": lambda w: [
         Read("/companies/harbor-lantern-mining/"),
         Read("/companies/omega-zeta-holdings/", ["Quasar Lattice Accord"], True),
         Read("/companies/saffron-delta-metals/", ["Mirage Offtake Pact"], True),
         Read(f"/companies/{COMPANY}/", ["Cobalt Wren Resources"]),
-        *_company_pages(w),
+        *[Read(f"/companies/{slug}/", names_companies=True) for slug in HIDDEN_COMPANIES],
     ],
     "deposit-list": lambda w: [Read("/deposits/", ["Obsidian Fen"])],
     "deposit-detail": lambda w: [
@@ -117,10 +119,7 @@ PAGES = {
         Read(f"/sources/{SOURCE}/", ["Velour Gazette", SECRETS["source"][1]]),
     ],
     "source-list": lambda w: [Read("/sources/", ["Velour Gazette"]), Read("/sources/?q=harbour")],
-    "source-copy": lambda w: [
-        Read("/sources/harbour-wire/copy/"),
-        Read(f"/sources/{SOURCE}/copy/"),
-    ],
+    "source-copy": lambda w: [Read(f"/sources/{s}/copy/") for s in ("harbour-wire", SOURCE)],
 }
 
 
