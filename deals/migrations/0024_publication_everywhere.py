@@ -4,7 +4,7 @@ The column is added with ``published`` as its default, so every existing row
 (the reviewed dataset) stays public with no history event, then the default
 becomes ``draft`` like the deals'. The database's citation backstop (0009)
 extends to published companies, deposits and resource estimates; a source is
-exempt: it is what citations point to.
+exempt: it is what citations point to. A revision may be withdrawn by its author.
 """
 
 import pgtrigger.compiler
@@ -188,4 +188,9 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "deals_sourcehistory" ("accessed", "archive", "archive_sha256", "archive_url", "created_at", "file", "id", "kind", "language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "publication", "published", "published_precision", "publisher", "slug", "title", "updated_at", "url") VALUES (OLD."accessed", OLD."archive", OLD."archive_sha256", OLD."archive_url", OLD."created_at", OLD."file", OLD."id", OLD."kind", OLD."language", _pgh_attach_context(), clock_timestamp(), \'delete\', OLD."id", OLD."publication", OLD."published", OLD."published_precision", OLD."publisher", OLD."slug", OLD."title", OLD."updated_at", OLD."url"); RETURN NULL;', hash='7087b463da8a8c021dffdddb24e19b15b723c48a', operation='DELETE', pgid='pgtrigger_delete_delete_8a271', table='deals_source', when='AFTER')),
         ),
         migrations.RunSQL(CITED_FORWARD, CITED_BACKWARD),
+        migrations.AlterField(
+            model_name='revision',
+            name='status',
+            field=models.CharField(choices=[('pending', 'pending review'), ('approved', 'approved'), ('rejected', 'rejected'), ('withdrawn', 'withdrawn by its author')], db_index=True, default='pending', max_length=10),
+        ),
     ]
