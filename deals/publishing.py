@@ -19,11 +19,12 @@ from django.contrib.contenttypes.models import ContentType
 from deposits.models import Deposit, ResourceEstimate
 
 from .models import Agreement, Amount, Citation, Company, Deal, Event, Source
-from .services.base import UNCITED  # noqa: F401  (the admin and the API show it)
+from .services.base import (
+    SELF_EVIDENT,
+    UNCITED,  # noqa: F401  (the admin and the API show it)
+)
 
 PUBLISHABLE = (Deal, Agreement, Amount, Event, Company, Source, Deposit, ResourceEstimate)
-# Published without a citation of their own: a source is the evidence itself.
-SELF_EVIDENT = (Source,)
 
 
 def uncited(records) -> list:
