@@ -59,6 +59,7 @@ class PublicationFormMixin:
             return
         allowed = allowed_states(self.editorial_user, self._stored_publication())
         field.choices = [(v, label) for v, label in Publication.choices if v in allowed]
+        field.required = False  # left out: the state stays (a new record: a draft)
         if not may_publish(self.editorial_user):
             field.help_text = "Publishing and withdrawing are for publishers and administrators."
 
@@ -66,7 +67,7 @@ class PublicationFormMixin:
         return self.instance.publication if self.instance.pk else None
 
     def clean_publication(self):
-        wanted = self.cleaned_data["publication"]
+        wanted = self.cleaned_data["publication"] or self._stored_publication() or "draft"
         if self.editorial_user is not None:
             error = transition_error(self.editorial_user, self._stored_publication(), wanted)
             if error:
