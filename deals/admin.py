@@ -12,6 +12,7 @@ from .admin_editorial import (
     AmountInlineFormSet,
     EditorialAdminMixin,
     HistoryAdminMixin,
+    PublishableAdminMixin,
     VersionedRowForm,
     with_user,
 )
@@ -87,9 +88,9 @@ class SourceRelationInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    list_display = ("publisher", "title", "kind", "language", "published", "published_precision")
-    list_filter = ("kind", "language", "publisher")
+class SourceAdmin(PublishableAdminMixin, admin.ModelAdmin):
+    list_display = ("publisher", "title", "kind", "language", "published", "publication")
+    list_filter = ("publication", "kind", "language", "publisher")
     readonly_fields = ("archive_sha256",)
     inlines = [SourceRelationInline]
     search_fields = ("publisher", "title", "url")
@@ -111,9 +112,9 @@ class CitationAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "name_ru", "kind", "country")
-    list_filter = ("kind", "country")
+class CompanyAdmin(PublishableAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("name", "name_ru", "kind", "country", "publication")
+    list_filter = ("publication", "kind", "country")
     search_fields = ("name", "name_ru", "name_kk")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("owned_deposits",)

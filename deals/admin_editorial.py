@@ -5,8 +5,9 @@
 * ``AmountInlineForm``: an amount entered on its agreement's page can carry its
   own citation, and takes its deal and slug from the agreement when left empty.
 * ``HistoryAdminMixin``: the record's history with diffs, and reverting a change.
-* ``EditorialAdminMixin``: the above plus "Submit for review", "Publish",
-  "Withdraw" and "Return to draft" actions.
+* ``PublishableAdminMixin``: the above plus "Submit for review", "Publish",
+  "Withdraw" and "Return to draft" actions (companies, sources, deposits, estimates);
+  ``EditorialAdminMixin`` adds edit conflicts for versioned records (deals…).
 """
 
 from django import forms
@@ -58,6 +59,7 @@ class PublicationFormMixin:
             return
         allowed = allowed_states(self.editorial_user, self._stored_publication())
         field.choices = [(v, label) for v, label in Publication.choices if v in allowed]
+        field.required = False  # left out: the state stays (a new record: a draft)
         if not may_publish(self.editorial_user):
             field.help_text = "Publishing and withdrawing are for publishers and administrators."
 
@@ -65,12 +67,16 @@ class PublicationFormMixin:
         return self.instance.publication if self.instance.pk else None
 
     def clean_publication(self):
-        wanted = self.cleaned_data["publication"]
+        wanted = self.cleaned_data["publication"] or self._stored_publication() or "draft"
         if self.editorial_user is not None:
             error = transition_error(self.editorial_user, self._stored_publication(), wanted)
             if error:
                 raise ValidationError(error)
         return wanted
+
+
+class PublishableForm(PublicationFormMixin, forms.ModelForm):
+    """A publishable record's admin form (no version: the record is not versioned)."""
 
 
 class EditorialForm(PublicationFormMixin, forms.ModelForm):
@@ -326,29 +332,14 @@ def _with_previous(model, event):
 # --- publishable records ------------------------------------------------------------------
 
 
-class EditorialAdminMixin(HistoryAdminMixin):
-    """Publication states, edit conflicts, history and the workflow's actions."""
+class PublishableAdminMixin(HistoryAdminMixin):
+    """Publication states, history and the workflow's actions."""
 
-    form = EditorialForm
-    exclude = ("version",)  # the model field: the form declares its own hidden field
+    form = PublishableForm
     actions = ["submit_for_review", "publish", "withdraw", "return_to_draft"]
 
     def get_form(self, request, obj=None, **kwargs):
         return with_user(super().get_form(request, obj, **kwargs), request.user)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or "version" in flatten_fieldsets(fieldsets):
-            return fieldsets
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict as exc:  # a row on the page changed between reading and saving
-            self.message_user(request, f"Nothing was saved: {exc}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def has_publish_permission(self, request):
         return may_publish(request.user)
@@ -385,3 +376,24 @@ class EditorialAdminMixin(HistoryAdminMixin):
     @admin.action(description="Return to draft", permissions=["change"])
     def return_to_draft(self, request, queryset):
         self._move(request, queryset, Publication.DRAFT, "returned to draft")
+
+
+class EditorialAdminMixin(PublishableAdminMixin):
+    """A versioned publishable record: the above plus edit conflicts."""
+
+    form = EditorialForm
+    exclude = ("version",)  # the model field: the form declares its own hidden field
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or "version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as exc:  # a row on the page changed between reading and saving
+            self.message_user(request, f"Nothing was saved: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

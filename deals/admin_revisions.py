@@ -2,7 +2,8 @@
 
 The review page shows each changed field now and as proposed, the comments on
 the record, and, for publishers, "Approve" and "Reject" (a reason required).
-Editors see their own revisions there, with the reason when rejected.
+Editors see their own revisions there, with the reason when rejected, and may
+withdraw one still pending.
 """
 
 from django import forms
@@ -19,7 +20,7 @@ from minerals_portal.api.permissions import can_see_drafts
 from .history.proposed import revision_diff
 from .models import Comment, Revision
 from .models.versioning import EditConflict
-from .services.revisions import add_comment, approve, reject
+from .services.revisions import add_comment, approve, reject, withdraw
 from .services.rights import may_review
 from .templatetags.portal import stamp
 from .views.editorial import admin_url
@@ -105,6 +106,8 @@ class RevisionAdmin(admin.ModelAdmin):
             and getattr(record, "version", revision.base_version) != revision.base_version,
             "comments": comments_of(record) if record is not None else [],
             "may_decide": may_review(request.user) and revision.status == Revision.Status.PENDING,
+            "may_withdraw": revision.author_id == request.user.pk
+            and revision.status == Revision.Status.PENDING,
             "reject_form": reject_form,
             "comment_form": comment_form,
         }
@@ -125,6 +128,10 @@ class RevisionAdmin(admin.ModelAdmin):
                     reject(request.user, revision, reject_form.cleaned_data["reason"])
                     self.message_user(request, f"{revision} rejected; the editor sees why.")
                     return True, reject_form, comment_form
+            if action == "withdraw":
+                withdraw(request.user, revision)
+                self.message_user(request, f"{revision} withdrawn; the record is unchanged.")
+                return True, reject_form, comment_form
             if action == "comment":
                 comment_form = CommentForm(request.POST)
                 if comment_form.is_valid() and record is not None:

@@ -76,8 +76,7 @@ def _money_sums(alias: str = "") -> str:
 
 
 SUM_PARTS = (
-    "SUM(p.committed), SUM(p.financing), SUM(p.other), SUM(p.lapsed), SUM(p.n), "
-    "SUM(p.unconverted)"
+    "SUM(p.committed), SUM(p.financing), SUM(p.other), SUM(p.lapsed), SUM(p.n), SUM(p.unconverted)"
 )
 
 

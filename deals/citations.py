@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from .models import Citation
+from .visibility import visible
 
 
 @dataclass
@@ -30,8 +31,9 @@ class Sources:
         return self.by_object.get((ct.pk, obj.pk), [])
 
 
-def gather(objects) -> Sources:
-    """Number every citation of ``objects`` in order of first appearance."""
+def gather(objects, viewer) -> Sources:
+    """Number every citation of ``objects`` that ``viewer`` may see (a citation of a hidden
+    source is not shown to partners), in order of first appearance."""
     ids_by_type: dict[int, list[int]] = defaultdict(list)
     order: list[tuple[int, int]] = []
     for obj in objects:
@@ -47,7 +49,7 @@ def gather(objects) -> Sources:
         condition |= Q(content_type_id=ct_id, object_id__in=ids)
     by_object: dict[tuple[int, int], list[Citation]] = defaultdict(list)
     for citation in (
-        Citation.objects.filter(condition)
+        visible(Citation.objects.filter(condition), viewer)
         .select_related("source")
         .order_by("source__published", "id")
     ):

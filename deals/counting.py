@@ -14,6 +14,8 @@ The rule (stated for readers on ``/method/``; each anchor there names one part):
   project cost estimates are never counted as money committed.
 * ``#lapsed``: money on a lapsed or terminated agreement leaves those buckets and is
   shown apart (``lapsed``).
+* ``#hidden``: an amount partners may not see (a draft, or one whose deal, agreement,
+  investor or deposit is not published: ``deals.visibility``) is not counted for them.
 * ``#unconverted``: an amount without an exchange rate on or before its date is never
   dropped: it is summed in its own currency and shown beside the USD total.
 
@@ -54,7 +56,7 @@ MONEY_BUCKETS = (COMMITTED, FINANCING, OTHER, LAPSED)
 ENDED = (Agreement.Status.LAPSED, Agreement.Status.TERMINATED)
 
 # The method page's anchors, one per rule (templates link totals to them).
-RULES = ("in-use", "latest", "first-made", "kinds", "lapsed", "unconverted", "dates")
+RULES = ("in-use", "latest", "first-made", "kinds", "lapsed", "hidden", "unconverted", "dates")
 
 
 def bucket_expression():

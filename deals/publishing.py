@@ -4,7 +4,7 @@
   between draft and in review, publishers (``deals.publish``) anywhere.
 * A record is published only with at least one citation. The admin, the API and
   the import check this here; the database refuses it too, at commit (deals
-  migration 0009).
+  migrations 0009 and 0024). Sources are exempt: they are what citations point to.
 
 States move through ``deals.services.publication.change_publication`` (admin
 actions) and the services' ``save`` (forms, API); this module answers questions.
@@ -16,17 +16,23 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 
-from .models import Agreement, Amount, Citation, Deal, Event
-from .services.base import UNCITED  # noqa: F401  (the admin and the API show it)
+from deposits.models import Deposit, ResourceEstimate
 
-PUBLISHABLE = (Deal, Agreement, Amount, Event)
+from .models import Agreement, Amount, Citation, Company, Deal, Event, Source
+from .services.base import (
+    SELF_EVIDENT,
+    UNCITED,  # noqa: F401  (the admin and the API show it)
+)
+
+PUBLISHABLE = (Deal, Agreement, Amount, Event, Company, Source, Deposit, ResourceEstimate)
 
 
 def uncited(records) -> list:
     """The records among ``records`` with no citation (one query per kind of record)."""
     by_model = defaultdict(list)
     for record in records:
-        by_model[type(record)].append(record)
+        if not isinstance(record, SELF_EVIDENT):
+            by_model[type(record)].append(record)
     missing = []
     for model, group in by_model.items():
         content_type = ContentType.objects.get_for_model(model)

@@ -70,7 +70,7 @@ class Timeline:
 
     @functools.cached_property
     def groups(self) -> list[Group]:
-        return groups(self._figures[1])
+        return groups(self._figures[1], self.filters.show_drafts)
 
     @property
     def form(self):
@@ -267,7 +267,7 @@ def all_groups(filters: TimelineFilterSet, limit: int) -> list[Group]:
     parts = _dated(*_filtered(filters))
     counts = {tag: qs.count() for tag, qs in parts.items()}
     rows = _newest(parts, counts, limit)
-    return groups([(tag, pk, _as_date(d), p) for tag, pk, d, p in rows])
+    return groups([(tag, pk, _as_date(d), p) for tag, pk, d, p in rows], filters.show_drafts)
 
 
 def _as_date(day) -> dt.date:

@@ -47,7 +47,7 @@ RESOURCES = {
     Event: "events",
     Source: "sources",
 }
-PUBLISHABLE = (Deal, Agreement, Amount, Event)
+PUBLISHABLE = (Deal, Agreement, Amount, Event, Company, Source, Deposit)
 P = Publication.PUBLISHED
 
 
@@ -83,6 +83,13 @@ def hidden_with(record):
             Amount.objects.filter(agreement=record, publication=P),
             Event.objects.filter(agreement=record, publication=P),
         ]
+    if isinstance(record, Company):  # its roles, and the money it commits (deals.visibility)
+        return [
+            AgreementParty.objects.filter(company=record),
+            Amount.objects.filter(investor=record, publication=P),
+        ]
+    if isinstance(record, Deposit):
+        return [Amount.objects.filter(deposit=record, publication=P)]
     return []
 
 

@@ -33,9 +33,10 @@ def _cite_everything(cursor) -> None:
     cursor.execute(
         """INSERT INTO deals_source (slug, publisher, title, url, language, published, file,
              kind, published_precision, archive, archive_url, archive_sha256, created_at,
-             updated_at)
+             updated_at, publication)
            VALUES ('syn-source', 'Synthetic wire', 'Synthetic benchmark data', '', 'en',
-             DATE '2026-01-01', '', 'data_set', 'day', '', '', '', now(), now()) RETURNING id"""
+             DATE '2026-01-01', '', 'data_set', 'day', '', '', '', now(), now(), 'published')
+           RETURNING id"""
     )
     source_id = cursor.fetchone()[0]
     for model in ("deal", "agreement", "amount", "event"):
@@ -110,21 +111,23 @@ def generate(amounts: int, agreements: int | None = None, events: int | None = N
              '|synthetic commodity ' || i || '|', 'S' || i, 'other', i %% 2 = 0, true, now(), now()
            FROM generate_series(1::bigint, %(commodities)s) i""",
         """INSERT INTO deposits_deposit (id, slug, name, name_ru, name_kk, aliases, search_key,
-             kind, stage, location_accuracy, description, description_ru, created_at, updated_at)
+             kind, stage, location_accuracy, description, description_ru, created_at, updated_at,
+             publication)
            SELECT i, 'syn-deposit-' || i, 'Synthetic deposit ' || i,
              'Синтетическое месторождение ' || i, '', '[]',
              '|synthetic deposit ' || i || '|sintetichesko mestorozhdenie ' || i || '|',
-             'deposit', 'exploration', 'unknown', '', '', now(), now()
+             'deposit', 'exploration', 'unknown', '', '', now(), now(), 'published'
            FROM generate_series(1::bigint, %(deposits)s) i""",
         """INSERT INTO deposits_depositcommodity (deposit_id, commodity_id, role, created_at,
              updated_at)
            SELECT i, 1 + i %% %(commodities)s, 'primary', now(), now()
            FROM generate_series(1::bigint, %(deposits)s) i""",
         """INSERT INTO deals_company (id, slug, name, name_ru, name_kk, aliases, search_key, kind,
-             country, description, description_ru, created_at, updated_at)
+             country, description, description_ru, created_at, updated_at, publication)
            SELECT i, 'syn-company-' || i, 'Synthetic company ' || i, '', '', '[]',
              '|synthetic company ' || i || '|', 'private_investor',
-             (ARRAY['KZ','US','CN','DE','JP','KR','GB','FR'])[1 + i %% 8], '', '', now(), now()
+             (ARRAY['KZ','US','CN','DE','JP','KR','GB','FR'])[1 + i %% 8], '', '', now(), now(),
+             'published'
            FROM generate_series(1::bigint, %(companies)s) i""",
         # A forest: every company above 100 is owned by the one a hundred below it.
         """INSERT INTO deals_ownership (parent_id, child_id, relation, created_at, updated_at)

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from minerals_portal.common.loose_dates import REPORTED, LooseDate
 
 from .models import Agreement, AgreementParty, Amount, Citation, Event
+from .visibility import visible
 
 
 @dataclass
@@ -33,11 +34,12 @@ def _named(relation: str) -> list[str]:
     return [f"{relation}__{column}" for column in _NAMES]
 
 
-def _load(rows) -> dict[str, dict[int, dict]]:
+def _load(rows, drafts) -> dict[str, dict[int, dict]]:
     """The shown records as plain rows with their related names, in four queries.
 
     Plain rows, not model instances: building a few hundred instances (records,
-    deals, parties, companies) cost more than the queries themselves.
+    deals, parties, companies) cost more than the queries themselves. Parties and
+    citations are those the reader may see (``drafts``: staff).
     """
     ids = {"agreement": [], "amount": [], "event": []}
     for tag, pk, _d, _p in rows:
@@ -49,7 +51,7 @@ def _load(rows) -> dict[str, dict[int, dict]]:
             "pk", "title", "title_ru", "kind", "status", "publication", *_named("deal")
         ):
             loaded["agreement"][row["pk"]] = {**row, "parties": []}
-        parties = AgreementParty.objects.filter(agreement__in=ids["agreement"])
+        parties = visible(AgreementParty.objects.filter(agreement__in=ids["agreement"]), drafts)
         for row in parties.order_by("agreement_id", "-stake", "company__name").values(
             "agreement_id", "role", "stake", *_named("company")
         ):
@@ -75,7 +77,7 @@ def _load(rows) -> dict[str, dict[int, dict]]:
             *_named("deal"),
         ):
             loaded["event"][row["pk"]] = {**row, "sources": []}
-        cited = Citation.objects.filter(
+        cited = visible(Citation.objects.all(), drafts).filter(
             content_type=ContentType.objects.get_for_model(Event), object_id__in=ids["event"]
         )
         pairs = cited.values_list("object_id", "source__slug", "source__publisher").distinct()
@@ -89,9 +91,9 @@ def _load(rows) -> dict[str, dict[int, dict]]:
 KIND_OF = {REPORTED: "agreement"}
 
 
-def groups(rows: list[tuple[str, int, dt.date, str]]) -> list[Group]:
+def groups(rows: list[tuple[str, int, dt.date, str]], drafts) -> list[Group]:
     """Month (or year) sections of the (kind, id, date, precision) rows, in their order."""
-    objects = _load(rows)
+    objects = _load(rows, drafts)
     sections: list[Group] = []
     period = None
     for tag, pk, day, precision in rows:

@@ -1,16 +1,24 @@
 """Who sees what: the one rule every read applies (pages, search, filters, API, stats).
 
 Staff roles (analysts, editors, publishers) and superusers see every record,
-drafts marked by ``publication``. Partners and the public see a deal,
-agreement, amount or event only while it is published *and* everything it
-belongs to is published; a party only while its agreement is visible; a
-citation only while the record it backs is visible. Companies, deposits,
-commodities and sources have no publication state: they stay visible, but what
-they reach through hidden records (a role, an amount, a quote) does not.
+drafts marked by ``publication``. Deals, agreements, amounts, events, companies,
+sources, deposits and resource estimates carry a publication state; partners
+and the public see one only while it is published *and* everything it reaches
+is published (``PUBLIC``, decided once here):
 
-Reads call ``visible(queryset, viewer)``; a filter or a text search that goes
-through related rows calls ``reaching`` so that it matches through visible
-rows only.
+* an agreement of a hidden deal, an amount or event of a hidden deal or
+  agreement, an estimate of a hidden deposit;
+* a party whose agreement, deal or company is hidden; an ownership link to a
+  hidden company; a deposit's commodity row of a hidden deposit;
+* an amount whose investor or deposit is hidden: it is neither shown nor
+  counted (``/method/#hidden``);
+* a citation whose source is hidden or whose record is hidden.
+
+A visible record's many-to-many link to a hidden one (a deal's deposits, an
+event's companies) is not shown: such lists are read through ``visible`` on the
+related model, and filters and text searches that go through related rows call
+``reaching`` so that they match through visible rows only. Commodities and
+regions have no publication state.
 """
 
 from __future__ import annotations
@@ -19,9 +27,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import LOOKUP_SEP
 
+from deposits.models import Deposit, DepositCommodity, ResourceEstimate
 from minerals_portal.api.permissions import can_see_drafts
 
-from .models import Agreement, AgreementParty, Amount, Citation, Deal, Event, Publication
+from .models import (
+    Agreement,
+    AgreementParty,
+    Amount,
+    Citation,
+    Company,
+    Deal,
+    Event,
+    Ownership,
+    Publication,
+    Source,
+)
 
 P = Publication.PUBLISHED
 
@@ -40,10 +60,24 @@ def _no_hidden(model, ref: str) -> Q:
 PUBLIC = {
     Deal: Q(publication=P),
     Agreement: Q(publication=P) & _no_hidden(Deal, "deal_id"),
-    AgreementParty: _no_hidden(Agreement, "agreement_id") & _no_hidden(Deal, "agreement__deal_id"),
-    Amount: Q(publication=P) & _no_hidden(Deal, "deal_id") & _no_hidden(Agreement, "agreement_id"),
+    AgreementParty: _no_hidden(Agreement, "agreement_id")
+    & _no_hidden(Deal, "agreement__deal_id")
+    & _no_hidden(Company, "company_id"),
+    Amount: Q(publication=P)
+    & _no_hidden(Deal, "deal_id")
+    & _no_hidden(Agreement, "agreement_id")
+    & _no_hidden(Company, "investor_id")
+    & _no_hidden(Deposit, "deposit_id"),
     Event: Q(publication=P) & _no_hidden(Deal, "deal_id") & _no_hidden(Agreement, "agreement_id"),
+    Company: Q(publication=P),
+    Ownership: _no_hidden(Company, "parent_id") & _no_hidden(Company, "child_id"),
+    Source: Q(publication=P),
+    Deposit: Q(publication=P),
+    DepositCommodity: _no_hidden(Deposit, "deposit_id"),
+    ResourceEstimate: Q(publication=P) & _no_hidden(Deposit, "deposit_id"),
 }
+# Models a citation can back (a source is what citations point to, never cited itself).
+CITABLE = [model for model in PUBLIC if model is not Source]
 
 
 def shows_drafts(viewer) -> bool:
@@ -62,8 +96,9 @@ def public_condition(model) -> Q | None:
 
 
 def _cited_record_public() -> Q:
-    condition = Q()
-    for model, rule in PUBLIC.items():
+    condition = _no_hidden(Source, "source_id")
+    for model in CITABLE:
+        rule = PUBLIC[model]
         hidden = model._base_manager.filter(pk=OuterRef("object_id")).exclude(rule)
         content_type = ContentType.objects.get_for_model(model)
         condition &= ~Q(Q(content_type_id=content_type.pk) & Exists(hidden))
@@ -120,3 +155,11 @@ def visible_deals(request):
 
 def visible_agreements(request):
     return visible(Agreement.objects.all(), request)
+
+
+def visible_companies(request):
+    return visible(Company.objects.all(), request)
+
+
+def visible_deposits(request):
+    return visible(Deposit.objects.all(), request)

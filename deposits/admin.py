@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from deals.admin import CitationInline
-from deals.admin_editorial import HistoryAdminMixin
+from deals.admin_editorial import HistoryAdminMixin, PublishableAdminMixin
 from deals.admin_figures import FigureReportInline
 from minerals_portal.common.admin import FoldedSearchMixin
 
@@ -49,9 +49,9 @@ class EstimateInline(admin.StackedInline):
 
 
 @admin.register(Deposit)
-class DepositAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "name_ru", "kind", "stage", "location_accuracy")
-    list_filter = ("kind", "stage", "regions", "commodities")
+class DepositAdmin(PublishableAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("name", "name_ru", "kind", "stage", "location_accuracy", "publication")
+    list_filter = ("publication", "kind", "stage", "regions", "commodities")
     search_fields = ("name", "name_ru", "name_kk")
     autocomplete_fields = ("regions",)
     prepopulated_fields = {"slug": ("name",)}
@@ -59,9 +59,9 @@ class DepositAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ResourceEstimate)
-class ResourceEstimateAdmin(HistoryAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ("__str__", "category", "reporting_code", "as_of")
-    list_filter = ("category", "reporting_code", "measured")
+class ResourceEstimateAdmin(PublishableAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("__str__", "category", "reporting_code", "as_of", "publication")
+    list_filter = ("publication", "category", "reporting_code", "measured")
     search_fields = ("slug",)
     folded_search_fields = ("deposit__search_key",)
     autocomplete_fields = ("deposit", "commodity")

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from deals.filtersets import PortalFilterSet, company_filter
 from deals.models import Agreement, Amount
-from deals.visibility import visible, visible_deals
+from deals.visibility import visible, visible_deals, visible_deposits
 from minerals_portal.api.filters import (
     CountryFilter,
     FlagFilter,
@@ -71,7 +71,7 @@ class CommodityFilterSet(PortalFilterSet):
     group = filters.MultipleChoiceFilter(choices=Commodity.Group.choices)
     usgs_2022 = StrictBooleanFilter(field_name="usgs_2022")
     usgs_2025 = StrictBooleanFilter(field_name="usgs_2025")
-    deposit = SlugFilter(queryset=Deposit.objects.all(), field_name="deposits")
+    deposit = SlugFilter(queryset=visible_deposits, field_name="deposits")
     updated_since = UpdatedSinceFilter()
 
     class Meta:

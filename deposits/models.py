@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from deals.history.tracking import tracked
 from minerals_portal.common.loose_dates import Precision, loose, precision_constraint
 from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
+from minerals_portal.common.publication import Publishable
 
 
 def _validate_aliases(aliases):
@@ -80,7 +81,7 @@ class Region(Named):
 
 
 @tracked
-class Deposit(Named):
+class Deposit(Publishable, Named):
     class Kind(models.TextChoices):
         DEPOSIT = "deposit", _("deposit")
         PROSPECTIVE_AREA = "prospective_area", _("prospective area")
@@ -180,7 +181,7 @@ class DepositCommodity(Timestamped):
 
 
 @tracked
-class ResourceEstimate(Timestamped):
+class ResourceEstimate(Publishable, Timestamped):
     class Unit(models.TextChoices):
         T = "t", _("t")
         KT = "kt", _("kt")

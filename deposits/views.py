@@ -33,7 +33,8 @@ DEPOSIT_EXPORT = Export(
 
 
 def deposit_list(request):
-    deposits = Deposit.objects.prefetch_related("regions", "commodities").order_by("name", "pk")
+    deposits = visible(Deposit.objects.order_by("name", "pk"), request)
+    deposits = deposits.prefetch_related("regions", "commodities")
     return filtered_list(
         request, "deposits/deposit_list.html", DepositFilterSet, deposits, 100, "deposits",
         export=DEPOSIT_EXPORT,
@@ -42,17 +43,17 @@ def deposit_list(request):
 
 @follows_renamed(Deposit)
 def deposit_detail(request, slug):
+    drafts = shows_drafts(request)
     deposit = get_object_or_404(
-        Deposit.objects.prefetch_related(
+        visible(Deposit.objects.all(), drafts).prefetch_related(
             "regions",
             Prefetch("deposit_commodities",
                      queryset=DepositCommodity.objects.select_related("commodity")),
         ),
         slug=slug,
     )  # fmt: skip
-    drafts = shows_drafts(request)
     estimates = list(
-        ResourceEstimate.objects.filter(deposit=deposit)
+        visible(ResourceEstimate.objects.filter(deposit=deposit), drafts)
         .select_related("commodity")
         .prefetch_related(
             Prefetch("reports", queryset=FigureReport.objects.select_related("source"))
@@ -71,16 +72,17 @@ def deposit_detail(request, slug):
         "estimates": estimates,
         "deals": deals,
         "events": events,
-        "sources": gather([deposit, *estimates]),
+        "sources": gather([deposit, *estimates], drafts),
         **maps.map_context([deposit], _kz_regions()),
     }
     return render(request, "deposits/deposit_detail.html", context)
 
 
 def deposit_map(request):
-    deals = visible(Deal.objects.order_by("name"), shows_drafts(request))
-    deposits = Deposit.objects.prefetch_related(
+    drafts = shows_drafts(request)
+    deals = visible(Deal.objects.order_by("name"), drafts)
+    deposits = visible(Deposit.objects.order_by("name", "pk"), drafts).prefetch_related(
         "regions", Prefetch("deals", queryset=deals, to_attr="visible_deals")
-    ).order_by("name", "pk")
+    )
     context = maps.map_context(deposits, _kz_regions())
     return render(request, "deposits/map.html", context)

@@ -13,6 +13,7 @@ def company(name=None, **kw):
     n = next(_seq)
     name = name or f"Test Company {n}"
     kw.setdefault("slug", f"test-company-{n}")
+    kw.setdefault("publication", "published")
     return Company.objects.create(
         name=name, kind=kw.pop("kind", "miner"), country=kw.pop("country", "KZ"), **kw
     )
@@ -20,6 +21,7 @@ def company(name=None, **kw):
 
 def deposit(name=None, **kw):
     n = next(_seq)
+    kw.setdefault("publication", "published")
     return Deposit.objects.create(name=name or f"Test Deposit {n}", slug=f"test-deposit-{n}", **kw)
 
 
@@ -68,5 +70,6 @@ def source(**kw):
         title=kw.pop("title", f"Test article {n}"),
         language=kw.pop("language", "ru"),
         published=kw.pop("published", dt.date(2025, 11, 7)),
+        publication=kw.pop("publication", "published"),
         **kw,
     )

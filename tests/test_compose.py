@@ -109,11 +109,11 @@ def test_replica_is_made_with_pg_basebackup_from_a_replication_role_of_the_prima
               for name, service in SERVICES.items()}  # fmt: skip
     for source, _ in sum(mounts.values(), []):
         assert (ROOT / source).is_file(), f"{source} is mounted but missing"
-    (script, target), = mounts["replica"]
+    ((script, target),) = mounts["replica"]
     assert argv(SERVICES["replica"]["entrypoint"]) == ["sh", target]
     replica = (ROOT / script).read_text()
     assert "pg_basebackup" in replica and " -R " in replica and "exec postgres" in replica
-    (init, target), = mounts["db"]
+    ((init, target),) = mounts["db"]
     assert target.startswith("/docker-entrypoint-initdb.d/")
     primary = (ROOT / init).read_text()
     assert "CREATE ROLE replicator WITH REPLICATION" in primary

@@ -1,6 +1,7 @@
 """Visibility matrix: each hidden state × each read path × each reader.
 
-For drafts, records in review and withdrawn records, every page of the URL
+For drafts, records in review and withdrawn records (deals, agreements, amounts,
+events, companies, deposits, estimates, sources), every page of the URL
 conf and every resource of the API router (lists with and without ``q=`` and
 the filters that reach through parties, companies and agreements, details,
 CSV, stats, tombstones) is read as the public, a partner and an analyst. The
@@ -22,7 +23,16 @@ from rest_framework.test import APIClient
 from deals.tasks import refresh_now
 from minerals_portal.api.tokens import issue_token
 from minerals_portal.api.urls import router
-from tests.visibility_world import HIDDEN_COMPANIES, SEARCH_WORDS, SECRETS, build_world, secrets
+from tests.visibility_world import (
+    COMPANY,
+    DEPOSIT,
+    HIDDEN_COMPANIES,
+    SEARCH_WORDS,
+    SECRETS,
+    SOURCE,
+    build_world,
+    secrets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +50,6 @@ class Read:
     matched_only_through_hidden: list[str] = field(default_factory=list)  # absent for partners
 
 
-def _company_pages(w):
-    return [Read(f"/companies/{slug}/", names_companies=True) for slug in HIDDEN_COMPANIES]
-
-
 # Each named page of the URL conf → the reads that cover it.
 PAGES = {
     "home": lambda w: [
@@ -56,25 +62,40 @@ PAGES = {
         Read("/?company=quillfeather-capital"),
         Read("/?company=saffron-delta-metals", ["Mirage Offtake Pact"]),
         Read("/?deposit=glimmer-basin", ["Quasar Lattice Accord", "Nebula Crest Ceremony"]),
+        Read(f"/?company={COMPANY}", matched_only_through_hidden=["Harbour Framework Accord"]),
+        Read(f"/?deposit={DEPOSIT}", matched_only_through_hidden=["Harbour Framework Accord"]),
     ],
     "deal-list": lambda w: [Read("/deals/", ["Zircon Mirage Venture"])],
     "deal-detail": lambda w: [
         Read(
             "/deals/harbour-deal/",
-            [*SECRETS["agreement"], *SECRETS["party"], SECRETS["amount"][0], *SECRETS["event"]],
+            [
+                *SECRETS["agreement"],
+                *SECRETS["party"],
+                SECRETS["amount"][0],
+                *SECRETS["event"],
+                *SECRETS["company"],
+                *SECRETS["deposit"][:2],
+                SECRETS["source"][1],
+            ],
         ),
         Read("/deals/deal-z/", [*SECRETS["deal"], *SECRETS["deal_agreement"]]),
     ],  # fmt: skip
-    "company-list": lambda w: [Read("/companies/", names_companies=True)],
+    "company-list": lambda w: [Read("/companies/", ["Cobalt Wren Resources"], True)],
     "company-detail": lambda w: [
         Read("/companies/harbor-lantern-mining/"),
         Read("/companies/omega-zeta-holdings/", ["Quasar Lattice Accord"], True),
         Read("/companies/saffron-delta-metals/", ["Mirage Offtake Pact"], True),
-        *_company_pages(w),
+        Read(f"/companies/{COMPANY}/", ["Cobalt Wren Resources"]),
+        *[Read(f"/companies/{slug}/", names_companies=True) for slug in HIDDEN_COMPANIES],
     ],
-    "deposit-list": lambda w: [Read("/deposits/")],
+    "deposit-list": lambda w: [Read("/deposits/", ["Obsidian Fen"])],
     "deposit-detail": lambda w: [
-        Read("/deposits/glimmer-basin/", ["Zircon Mirage Venture", "Nebula Crest Ceremony"])
+        Read(
+            "/deposits/glimmer-basin/",
+            ["Zircon Mirage Venture", "Nebula Crest Ceremony", SECRETS["estimate"][0]],
+        ),
+        Read(f"/deposits/{DEPOSIT}/", ["Obsidian Fen"]),
     ],
     "map": lambda w: [Read("/map/")],
     "dashboard": lambda w: [Read("/dashboard/")],
@@ -88,16 +109,25 @@ PAGES = {
         Read("/search/?q=quasar", ["Quasar Lattice Accord"]),
         Read("/search/?q=zircon", ["Zircon Mirage Venture"]),
         Read("/search/?q=saffron", ["Zircon Mirage Venture", "Mirage Offtake Pact"], True),
+        Read("/search/?q=cobalt", ["Cobalt Wren Resources"], True),
+        Read("/search/?q=obsidian", ["Obsidian Fen"], True),
+        Read("/search/?q=velour", ["Velour Gazette"], True),
         *[Read(f"/search/?q={word}", names_companies=True) for word in SEARCH_WORDS],
     ],
-    "source-detail": lambda w: [Read("/sources/harbour-wire/", _quotes())],
-    "source-list": lambda w: [Read("/sources/"), Read("/sources/?q=harbour")],
-    "source-copy": lambda w: [Read("/sources/harbour-wire/copy/")],
+    "source-detail": lambda w: [
+        Read("/sources/harbour-wire/", _quotes()),
+        Read(f"/sources/{SOURCE}/", ["Velour Gazette", SECRETS["source"][1]]),
+    ],
+    "source-list": lambda w: [Read("/sources/", ["Velour Gazette"]), Read("/sources/?q=harbour")],
+    "source-copy": lambda w: [Read(f"/sources/{s}/copy/") for s in ("harbour-wire", SOURCE)],
 }
 
 
 def _quotes():
-    return [SECRETS[key][-1] for key in ("agreement", "party", "event", "deal", "deal_agreement")]
+    keys = ("agreement", "party", "event", "deal", "deal_agreement")
+    return [SECRETS[key][-1] for key in keys] + [
+        SECRETS["company"][1], SECRETS["deposit"][1], SECRETS["estimate"][0]
+    ]  # fmt: skip
 
 
 def page_names() -> set[str]:
@@ -119,28 +149,45 @@ def page_names() -> set[str]:
 # --- the API, from the router ------------------------------------------------------------
 
 LIST_SEES = {
-    "deals": ["Zircon Mirage Venture"],
-    "agreements": ["Quasar Lattice Accord", "Mirage Offtake Pact"],
-    "amounts": ["987654321"],
+    "deals": ["Zircon Mirage Venture", DEPOSIT],  # a deposit by its slug (JSON and CSV)
+    "agreements": ["Quasar Lattice Accord", "Mirage Offtake Pact", DEPOSIT],
+    "amounts": ["987654321", "24681357"],
     "events": ["Nebula Crest Ceremony"],
-    "parties": ["Omega Zeta Holdings", "Saffron Delta Metals"],
+    "parties": ["Omega Zeta Holdings", "Saffron Delta Metals", "Cobalt Wren Resources"],
+    "companies": ["Cobalt Wren Resources"],
+    "deposits": ["Obsidian Fen"],
+    "sources": ["Velour Gazette"],
 }
 HIDDEN_DETAILS = {
     "deals": lambda w: [(w.hidden_deal.slug, "Zircon Mirage Venture")],
     "agreements": lambda w: [(w.hidden_agreement.slug, "Quasar Lattice Accord"),
                              (w.deal_agreement.slug, "Mirage Offtake Pact")],
-    "amounts": lambda w: [(w.amount.slug, "987654321")],
+    "amounts": lambda w: [(w.amount.slug, "987654321"), (w.deposit_amount.slug, "24681357")],
     "events": lambda w: [(w.event.slug, "Nebula Crest Ceremony")],
     "parties": lambda w: [(w.party.pk, "Omega Zeta Holdings"),
-                          (w.deal_party.pk, "Saffron Delta Metals")],
+                          (w.deal_party.pk, "Saffron Delta Metals"),
+                          (w.company_party.pk, "Cobalt Wren Resources")],
+    "companies": lambda w: [(COMPANY, "Cobalt Wren Resources")],
+    "deposits": lambda w: [(DEPOSIT, "Obsidian Fen")],
+    "sources": lambda w: [(SOURCE, "Velour Gazette")],
 }  # fmt: skip
 SHOWN_DETAILS = {
-    "deals": lambda w: [(w.deal.slug, ["Quasar Lattice Accord", "Nebula Crest Ceremony"])],
+    "deals": lambda w: [
+        (
+            w.deal.slug,
+            [
+                "Quasar Lattice Accord",
+                "Nebula Crest Ceremony",
+                "Obsidian Fen",
+                SECRETS["source"][1],
+            ],
+        )
+    ],  # fmt: skip
     "companies": lambda w: (
         [(slug, []) for slug in HIDDEN_COMPANIES]
         + [("omega-zeta-holdings", ["Quasar Lattice Accord"])]
     ),
-    "deposits": lambda w: [(w.deposit.slug, ["Zircon Mirage Venture"])],
+    "deposits": lambda w: [(w.deposit.slug, ["Zircon Mirage Venture", SECRETS["estimate"][0]])],
     "sources": lambda w: [(w.source.slug, [])],
 }
 # Resources read here through their lists only: no record on them can be hidden.
@@ -150,10 +197,10 @@ LISTS_ONLY = {"commodities", "tombstones", "changes", "webhooks"}
 NAMES_COMPANIES = {"companies", "changes"}
 PARAMS = {
     "q": lambda w: SEARCH_WORDS,
-    "company": lambda w: list(HIDDEN_COMPANIES),
+    "company": lambda w: [*HIDDEN_COMPANIES, COMPANY],
     "deal": lambda w: [w.deal.slug, w.hidden_deal.slug],
     "agreement": lambda w: [w.hidden_agreement.slug, w.deal_agreement.slug],
-    "deposit": lambda w: [w.deposit.slug],
+    "deposit": lambda w: [w.deposit.slug, DEPOSIT],
 }
 # Filtered lists whose only match, for partners, would come through a hidden record.
 ONLY_THROUGH_HIDDEN = {
@@ -162,6 +209,10 @@ ONLY_THROUGH_HIDDEN = {
     ("deposits", "company", "omega-zeta-holdings"): ["Glimmer Basin"],
     ("deposits", "company", "quillfeather-capital"): ["Glimmer Basin"],
     ("agreements", "deposit", "glimmer-basin"): ["Quasar Lattice Accord"],
+    ("deals", "company", COMPANY): ["Tungsten Harbour Project"],
+    ("agreements", "company", COMPANY): ["Harbour Framework Accord"],
+    ("deals", "deposit", DEPOSIT): ["Tungsten Harbour Project"],
+    ("agreements", "deposit", DEPOSIT): ["Harbour Framework Accord"],
 }
 ANALYST_SEES_FILTERED = {
     ("deals", "q", "omega"): ["Tungsten Harbour Project"],

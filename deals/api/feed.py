@@ -54,7 +54,7 @@ def render(resource: str, pks) -> dict[int, dict]:
     with translation.override(settings.LANGUAGE_CODE):
         rows = getattr(view, "list_rows", None)
         if rows is not None:
-            items = rows.items(list(rows.rows(queryset)))
+            items = rows.items(list(rows.rows(queryset, view.show_drafts)))
         else:
             items = view.get_serializer(queryset, many=True).data
         items = orjson.loads(FastJSONRenderer().render(items))

@@ -57,32 +57,38 @@ from ..representations.agreement import (
 from ..visibility import visible
 from . import serializers as s
 from .editorial import HistoryMixin, VersionedETagMixin, VersionedWritesMixin
+from .publication import PublicationWrites, publication_serializer
 from .rows import AgreementRows
 from .write_schema import AGREEMENT_EXAMPLE, AMOUNT_EXAMPLE, written
 
 NAME_COLUMNS = [(n, n) for n in ("slug", "name", "name_ru", "name_kk", "aliases")]
 
 
-def citations(prefix=""):
-    return Prefetch(f"{prefix}citations", queryset=Citation.objects.select_related("source"))
+def citations(drafts, prefix=""):
+    """The citations prefetch: only those a reader may see (a hidden source's are not)."""
+    shown = visible(Citation.objects.select_related("source"), drafts)
+    return Prefetch(f"{prefix}citations", queryset=shown)
 
 
-def by_name(model):
-    return model.objects.order_by("name", "id")
+def by_name(model, drafts):
+    """``model``'s rows by name, as a reader may see them (a link to a hidden one is not shown)."""
+    return visible(model.objects.order_by("name", "id"), drafts)
 
 
-def parties_queryset():
-    return AgreementParty.objects.select_related("company", "held_via").order_by(*PARTY_ORDER)
+def parties_queryset(drafts):
+    parties = AgreementParty.objects.select_related("company", "held_via").order_by(*PARTY_ORDER)
+    return visible(parties, drafts)
 
 
 def status_history():
     return StatusChange.objects.select_related("source").order_by("on", "id")
 
 
-class CompanyViewSet(ReadOnlyResource):
+class CompanyViewSet(PublicationWrites, WritableResource):
     """Companies, funds, ministries and other organisations that are party to deals."""
 
     queryset = Company.objects.all()
+    write_serializer_class = publication_serializer(Company)
     list_serializer_class = s.CompanyListSerializer
     detail_serializer_class = s.CompanyDetailSerializer
     filterset_class = CompanyFilterSet
@@ -93,14 +99,16 @@ class CompanyViewSet(ReadOnlyResource):
     csv_columns += [("updated_at", "updated_at")]
 
     def get_queryset(self):
-        queryset = Company.objects.all()
+        drafts = self.show_drafts
+        queryset = visible(Company.objects.all(), drafts)
         if self.detailed:
-            roles = visible(parties_queryset(), self.show_drafts).select_related("agreement")
+            roles = parties_queryset(drafts).select_related("agreement")
+            links = visible(Ownership.objects.all(), drafts)
             queryset = queryset.prefetch_related(
-                Prefetch("parent_links", queryset=Ownership.objects.select_related("parent")),
-                Prefetch("child_links", queryset=Ownership.objects.select_related("child")),
+                Prefetch("parent_links", queryset=links.select_related("parent")),
+                Prefetch("child_links", queryset=links.select_related("child")),
                 Prefetch("party_roles", queryset=roles.order_by("agreement__title", "id")),
-                citations(),
+                citations(drafts),
             )
         return queryset
 
@@ -126,8 +134,8 @@ class DealViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyResource):
 
     def get_queryset(self):
         queryset = visible(Deal.objects.all(), self.show_drafts).prefetch_related(
-            Prefetch("deposits", queryset=by_name(Deposit)),
-            Prefetch("commodities", queryset=by_name(Commodity)),
+            Prefetch("deposits", queryset=by_name(Deposit, self.show_drafts)),
+            Prefetch("commodities", queryset=by_name(Commodity, self.show_drafts)),
         )
         if self.detailed:
             drafts = self.show_drafts
@@ -138,9 +146,12 @@ class DealViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyResource):
                     "amounts", queryset=visible(Amount.objects.order_by("as_of", "id"), drafts)
                 ),
                 Prefetch("events", queryset=visible(Event.objects.order_by("on", "id"), drafts)),
-                Prefetch("regions", queryset=by_name(Region)),
-                Prefetch("facilities", queryset=by_name(Facility).select_related("region")),
-                citations(),
+                Prefetch("regions", queryset=by_name(Region, self.show_drafts)),
+                Prefetch(
+                    "facilities",
+                    queryset=by_name(Facility, self.show_drafts).select_related("region"),
+                ),
+                citations(self.show_drafts),
             )
         return queryset
 
@@ -165,16 +176,16 @@ class AgreementViewSet(
 
     def get_queryset(self):
         drafts = self.show_drafts
-        parties = parties_queryset()
+        parties = parties_queryset(drafts)
         if self.detailed:
-            parties = parties.prefetch_related(citations())
+            parties = parties.prefetch_related(citations(self.show_drafts))
         queryset = (
             visible(Agreement.objects.all(), drafts)
             .select_related("deal")
             .prefetch_related(
                 Prefetch("parties", queryset=parties),
-                Prefetch("deposits", queryset=by_name(Deposit)),
-                Prefetch("commodities", queryset=by_name(Commodity)),
+                Prefetch("deposits", queryset=by_name(Deposit, self.show_drafts)),
+                Prefetch("commodities", queryset=by_name(Commodity, self.show_drafts)),
                 Prefetch("status_changes", queryset=status_history()),
             )
         )
@@ -184,7 +195,7 @@ class AgreementViewSet(
                     "amounts", queryset=visible(Amount.objects.order_by("as_of", "id"), drafts)
                 ),
                 Prefetch("events", queryset=visible(Event.objects.order_by("on", "id"), drafts)),
-                citations(),
+                citations(self.show_drafts),
             )
         return queryset
 
@@ -215,7 +226,7 @@ class PartyViewSet(Represented, HistoryMixin, WritableResource):
             .annotate(stake_order=Coalesce("stake", Value(Decimal(-1))))
         )
         if self.detailed:
-            queryset = queryset.prefetch_related(citations())
+            queryset = queryset.prefetch_related(citations(self.show_drafts))
         return queryset
 
 
@@ -266,7 +277,7 @@ class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
         if self.detailed:
             reports = FigureReport.objects.select_related("source")
             queryset = queryset.prefetch_related(
-                citations(), Prefetch("reports", queryset=reports)
+                citations(self.show_drafts), Prefetch("reports", queryset=reports)
             )
         return queryset
 
@@ -302,19 +313,20 @@ class EventViewSet(HistoryMixin, VersionedETagMixin, ReadOnlyFeed):
             visible(Event.objects.all(), self.show_drafts)
             .select_related("deal", "agreement")
             .prefetch_related(
-                Prefetch("deposits", queryset=by_name(Deposit)),
-                Prefetch("companies", queryset=by_name(Company)),
+                Prefetch("deposits", queryset=by_name(Deposit, self.show_drafts)),
+                Prefetch("companies", queryset=by_name(Company, self.show_drafts)),
             )
         )
         if self.detailed:
-            queryset = queryset.prefetch_related(citations())
+            queryset = queryset.prefetch_related(citations(self.show_drafts))
         return queryset
 
 
-class SourceViewSet(ReadOnlyResource):
+class SourceViewSet(PublicationWrites, WritableResource):
     """Articles and documents that citations quote."""
 
     queryset = Source.objects.all()
+    write_serializer_class = publication_serializer(Source)
     list_serializer_class = s.SourceListSerializer
     detail_serializer_class = s.SourceDetailSerializer
     filterset_class = SourceFilterSet
@@ -324,6 +336,9 @@ class SourceViewSet(ReadOnlyResource):
     csv_columns = [
         (n, n) for n in ("slug", "publisher", "title", "url", "language", "published")
     ] + [("updated_at", "updated_at")]
+
+    def get_queryset(self):
+        return visible(Source.objects.all(), self.show_drafts)
 
 
 class TombstonePagination(FeedCursorPagination):

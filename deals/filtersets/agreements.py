@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from deposits.models import Commodity, Deposit, Region
+from deposits.models import Commodity, Region
 from minerals_portal.api.filters import (
     CountryFilter,
     FlagFilter,
@@ -21,7 +21,7 @@ from ..models import (
     AgreementParty,
     Publication,
 )
-from ..visibility import visible_agreements, visible_deals
+from ..visibility import visible_agreements, visible_deals, visible_deposits
 from .base import (
     SUBSIDIARIES_HELP,
     PortalFilterSet,
@@ -44,7 +44,7 @@ class AgreementFilterSet(PortalFilterSet):
     )
     deal = SlugFilter(queryset=visible_deals, field_name="deal")
     deposit = SlugFilter(
-        queryset=Deposit.objects.all(),
+        queryset=visible_deposits,
         method="filter_deposit",
         help_text="A deposit of the agreement or of its deal (slug).",
     )

@@ -6,7 +6,7 @@ from django.db.models import (
     Q,
 )
 
-from deposits.models import Commodity, Deposit, Region
+from deposits.models import Commodity, Region
 from minerals_portal.api.filters import (
     CountryFilter,
     FlagFilter,
@@ -23,7 +23,7 @@ from ..models import (
     Amount,
     Publication,
 )
-from ..visibility import visible_agreements, visible_deals
+from ..visibility import visible_agreements, visible_deals, visible_deposits
 from .base import (
     SUBSIDIARIES_HELP,
     PortalFilterSet,
@@ -44,7 +44,7 @@ class AmountFilterSet(PortalFilterSet):
     deal = SlugFilter(queryset=visible_deals, field_name="deal")
     agreement = SlugFilter(queryset=visible_agreements, field_name="agreement")
     deposit = SlugFilter(
-        queryset=Deposit.objects.all(),
+        queryset=visible_deposits,
         method="filter_deposit",
         help_text="The amount's deposit, or, when it names none, a deposit of its deal (slug).",
     )

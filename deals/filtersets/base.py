@@ -27,7 +27,7 @@ from ..models import (
     ExchangeRate,
     Ownership,
 )
-from ..visibility import reaching, shows_drafts, visible
+from ..visibility import reaching, shows_drafts, visible, visible_companies
 
 # --- helpers ------------------------------------------------------------------
 
@@ -133,4 +133,4 @@ SUBSIDIARIES_HELP = (
 
 
 def company_filter(help_text):
-    return SlugFilter(queryset=Company.objects.all(), method="filter_company", help_text=help_text)
+    return SlugFilter(queryset=visible_companies, method="filter_company", help_text=help_text)

@@ -6,7 +6,7 @@ from django.db.models import (
     Q,
 )
 
-from deposits.models import Commodity, Deposit, Region
+from deposits.models import Commodity, Region
 from minerals_portal.api.filters import (
     CountryFilter,
     FlagFilter,
@@ -23,7 +23,7 @@ from ..models import (
     Deal,
     Publication,
 )
-from ..visibility import visible, visible_deals
+from ..visibility import visible, visible_companies, visible_deals, visible_deposits
 from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, company_ids, subquery_in
 
 
@@ -35,12 +35,12 @@ class CompanyFilterSet(PortalFilterSet):
         queryset=visible_deals, method="filter_deal", help_text="Parties to this deal (slug)."
     )
     deposit = SlugFilter(
-        queryset=Deposit.objects.all(),
+        queryset=visible_deposits,
         method="filter_deposit",
         help_text="Parties to agreements on this deposit (slug).",
     )
     subsidiaries_of = SlugFilter(
-        queryset=Company.objects.all(),
+        queryset=visible_companies,
         method="filter_subsidiaries",
         help_text="Companies owned by this one (slug), directly or transitively.",
     )
@@ -73,7 +73,7 @@ class DealFilterSet(PortalFilterSet):
     q = FoldedSearchFilter(
         key_paths=("search_key", "deposits__search_key", "agreements__parties__company__search_key")
     )
-    deposit = SlugFilter(queryset=Deposit.objects.all(), field_name="deposits")
+    deposit = SlugFilter(queryset=visible_deposits, field_name="deposits")
     commodity = SlugFilter(
         queryset=Commodity.objects.all(),
         widget=forms.Select,

@@ -7,7 +7,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from deposits.models import Commodity, Deposit, Region
+from deposits.models import Commodity, Region
 from minerals_portal.api.filters import (
     AwareDateTimeFilter,
     CountryFilter,
@@ -26,7 +26,7 @@ from ..models import (
     Source,
     Tombstone,
 )
-from ..visibility import visible_agreements, visible_deals
+from ..visibility import visible_agreements, visible_deals, visible_deposits
 from .base import SUBSIDIARIES_HELP, PortalFilterSet, company_filter, in_region, subquery_in
 
 
@@ -40,7 +40,7 @@ class EventFilterSet(PortalFilterSet):
     deal = SlugFilter(queryset=visible_deals, field_name="deal")
     agreement = SlugFilter(queryset=visible_agreements, field_name="agreement")
     deposit = SlugFilter(
-        queryset=Deposit.objects.all(),
+        queryset=visible_deposits,
         method="filter_deposit",
         help_text="A deposit of the event or of its deal (slug).",
     )

@@ -11,12 +11,12 @@ import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deposits.models import Commodity, Deposit
+from deposits.models import Commodity
 from minerals_portal.api.filters import CountryFilter, FlagFilter, LooseDateFilter, SlugFilter
 
 from .. import counting as rule
-from ..models import Agreement, Amount, Company, Event
-from ..visibility import visible
+from ..models import Agreement, Amount, Event
+from ..visibility import visible, visible_companies, visible_deposits
 from .agreements import AgreementFilterSet
 from .amounts import AmountFilterSet
 from .base import PortalFilterSet
@@ -44,8 +44,8 @@ NAME_HELP = _("name in any script")
 class TimelineFilterSet(PortalFilterSet):
     """Validates and renders the timeline's filters; ``querysets`` applies them per kind."""
 
-    deposit = SlugFilter(queryset=Deposit.objects.all(), label=_("Deposit"), help_text=NAME_HELP)
-    company = SlugFilter(queryset=Company.objects.all(), label=_("Company"), help_text=NAME_HELP)
+    deposit = SlugFilter(queryset=visible_deposits, label=_("Deposit"), help_text=NAME_HELP)
+    company = SlugFilter(queryset=visible_companies, label=_("Company"), help_text=NAME_HELP)
     include_subsidiaries = FlagFilter(label=_("with subsidiaries"))
     commodity = SlugFilter(
         queryset=Commodity.objects.order_by("name"),

@@ -42,12 +42,16 @@ def revision_diff(revision) -> list[RowDiff]:
         for model, pks in by_model.items()
         for row in model._base_manager.filter(pk__in=pks)
     }
-    pairs = []
+    pairs, linked = [], {}  # linked: the many-to-many ids each row holds now
     for model, item in items:
         row = current.get((model, item["pk"]))
         for name, value in item["fields"].items():
             f = model._meta.get_field(name)
-            if f.is_relation and not f.many_to_many:
+            if f.many_to_many:
+                now = sorted(getattr(row, name).values_list("pk", flat=True)) if row else []
+                linked[(model, item["pk"], name)] = now
+                pairs += [(f.related_model, pk) for pk in [*now, *value]]
+            elif f.is_relation:
                 pairs += [(f.related_model, decode(f, value))]
                 pairs += [(f.related_model, getattr(row, f.attname, None))]
     related = related_names(pairs)
@@ -62,8 +66,9 @@ def revision_diff(revision) -> list[RowDiff]:
         for name, value in item["fields"].items():
             f = model._meta.get_field(name)
             if f.many_to_many:
-                now = sorted(getattr(row, name).values_list("pk", flat=True)) if row else []
-                diff.lines.append(Line(str(f.verbose_name), _ids(now), _ids(value)))
+                now = linked[(model, item["pk"], name)]
+                names = [_names(f.related_model, pks, related) for pks in (now, value)]
+                diff.lines.append(Line(str(f.verbose_name), *names))
                 continue
             now = getattr(row, f.attname) if row is not None else None
             diff.lines.append(
@@ -73,5 +78,7 @@ def revision_diff(revision) -> list[RowDiff]:
     return rows
 
 
-def _ids(pks) -> str:
-    return ", ".join(f"#{pk}" for pk in pks) or "—"
+def _names(model, pks, related) -> str:
+    """Linked records by name (``#id`` for one deleted since), not by id."""
+    shown = [str(related[(model, pk)]) if (model, pk) in related else f"#{pk}" for pk in pks]
+    return "; ".join(shown) or "—"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deals", "0023_citation_history_triggers"),
+        ("deals", "0024_publication_everywhere"),
         ("deposits", "0006_russian_content"),
     ]
 

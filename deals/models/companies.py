@@ -12,9 +12,11 @@ from deals.history.tracking import tracked
 from deposits.models import Deposit
 from minerals_portal.common.models import Named, Timestamped, key_index, plain_number
 
+from .publication import Publishable
+
 
 @tracked
-class Company(Named):
+class Company(Publishable, Named):
     class Kind(models.TextChoices):
         NATIONAL_COMPANY = "national_company", _("national company")
         SOVEREIGN_FUND = "sovereign_fund", _("sovereign wealth fund")

@@ -21,6 +21,7 @@ class Revision(models.Model):
         PENDING = "pending", _("pending review")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn by its author")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()

@@ -15,6 +15,7 @@ from minerals_portal.common.loose_dates import Precision, loose, precision_const
 from minerals_portal.common.models import Timestamped, text_index
 from minerals_portal.common.validators import COPY_EXTENSIONS, limit_copy_size
 
+from .publication import Publishable
 from .versioning import Versioned
 
 
@@ -30,7 +31,7 @@ def sha256_of(file) -> str:
 
 
 @tracked
-class Source(Timestamped):
+class Source(Publishable, Timestamped):
     class Kind(models.TextChoices):
         NEWS = "news", _("news")
         COMPANY_RELEASE = "company_release", _("company release")

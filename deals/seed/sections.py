@@ -112,7 +112,9 @@ SECTIONS: dict[str, Section] = {
         Deal,
         scalars=("name", "name_ru", "name_kk", "aliases", "summary", "summary_ru", "host_country"),
         m2m={
-            "deposits": "deposits", "commodities": "commodities", "regions": "regions",
+            "deposits": "deposits",
+            "commodities": "commodities",
+            "regions": "regions",
             "facilities": "facilities",
         },
         required=("name",),

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..history.context import history_context
-from ..models import AgreementParty, Citation, Publication
+from ..models import AgreementParty, Citation, Publication, Source
 from ..models.publication import Publishable
 from . import rights
 from .lookalikes import check_lookalikes
@@ -31,6 +31,8 @@ UNCITED = (
     "A record cannot be published without at least one citation: add the source and the "
     "sentence it relies on first."
 )
+# Published without a citation of their own: a source is the evidence itself.
+SELF_EVIDENT = (Source,)
 LAST_CITATION = (
     "{record} is published and must keep at least one citation: add another citation "
     "first, or have a publisher withdraw it."
@@ -75,7 +77,7 @@ class Unit:
 def uncited_message(content_type_id: int, pk: int, key: str) -> str | None:
     """Why the record is refused, when it is published now and cites nothing."""
     model = ContentType.objects.get_for_id(content_type_id).model_class()
-    if model is None or not issubclass(model, Publishable):
+    if model is None or not issubclass(model, Publishable) or issubclass(model, SELF_EVIDENT):
         return None
     record = model._base_manager.filter(pk=pk, publication=Publication.PUBLISHED).first()
     if record is None:

@@ -20,7 +20,9 @@ resource's list form, by ``deals.visibility``) and compares it with what the
 feed last said (``FeedState``): a record partners start to see is ``created``
 (``published`` for publishable records, ``republished`` after a withdrawal), one
 that changed is ``updated``, one they stop seeing is ``withdrawn`` (``deleted``
-when it is gone). A draft's edits change nothing partners see: no entry.
+when it is gone). A draft's edits change nothing partners see: no entry. When a
+company, deposit or source is hidden, what other records' older entries said of it
+is replaced by what they show now (``forget_what_they_said``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ DELETE FROM deals_changenote n USING claimed WHERE n.id = claimed.id
 RETURNING n.resource, n.ref
 """
 
-PUBLISHABLE = {"deals", "agreements", "parties", "amounts", "events"}
+PUBLISHABLE = {
+    "deals", "agreements", "parties", "amounts", "events", "companies", "sources", "deposits"
+}  # fmt: skip
 
 # A record noted under the key is shown by (resource, model, lookups) rows too.
 SHOWN_BY = {
@@ -153,6 +157,7 @@ def write_entries(records: dict[str, set[int]]) -> int:
                         slug=entry.slug,
                     )
                 )
+    forget_what_they_said(entries)
     Change.objects.bulk_create(entries)
     FeedState.objects.bulk_create(
         states,
@@ -161,6 +166,22 @@ def write_entries(records: dict[str, set[int]]) -> int:
         update_fields=["public", "digest", "slug"],
     )
     return len(entries)
+
+
+# Records others name in their list form (a party's company, a deal's deposits).
+NAMED_BY_OTHERS = {"companies", "deposits", "sources"}
+
+
+def forget_what_they_said(entries) -> None:
+    """When a company, deposit or source is hidden, the older entries of the records that
+    named it (updated in the same run, now without it) say what their new entry says:
+    the feed never serves what was said of a hidden record."""
+    if not any(e.data is None and e.resource in NAMED_BY_OTHERS for e in entries):
+        return
+    for e in entries:
+        if e.event == ChangeEvent.UPDATED:
+            older = Change.objects.filter(resource=e.resource, object_id=e.object_id)
+            older.update(data=e.data)
 
 
 def entry_for(resource, pk, item, state, exists) -> Change | None:

@@ -61,9 +61,9 @@ def propose(actor, pending: dict, root, record, *, delete: bool = False, m2m=Non
     key = (ContentType.objects.get_for_model(root).pk, root.pk)
     revision = pending.get(key)
     if revision is None:
-        stored_version = (
-            type(root)._base_manager.filter(pk=root.pk).values_list("version", flat=True)
-        )
+        versioned = any(f.name == "version" for f in type(root)._meta.concrete_fields)
+        rows = type(root)._base_manager.filter(pk=root.pk)
+        stored_version = rows.values_list("version", flat=True) if versioned else rows.none()
         revision = Revision(
             content_type_id=key[0],
             object_id=root.pk,

@@ -1,4 +1,4 @@
-"""Deciding revisions (approve, reject with a reason) and commenting on records.
+"""Deciding revisions (approve, reject with a reason), withdrawing one's own, commenting.
 
 Approving writes the revision's rows through ``base.save`` / ``base.delete`` as
 the publisher, in one unit labelled "review" in the history (with the revision's
@@ -20,6 +20,7 @@ from .proposals import decode
 NOT_A_REVIEWER = "Only a publisher or an administrator may approve or reject revisions."
 NOT_PENDING = "This revision was already {status}."
 NO_REASON = "Say why the revision is rejected: the editor sees this reason."
+NOT_THE_AUTHOR = "Only the editor who proposed a revision may withdraw it."
 
 
 def _pending(actor, revision) -> Revision:
@@ -76,6 +77,18 @@ def reject(actor, revision, reason: str) -> Revision:
     with unit(actor):
         revision = _pending(actor, revision)
         return _decided(actor, revision, Revision.Status.REJECTED, reason)
+
+
+def withdraw(actor, revision) -> Revision:
+    """``revision``'s author takes it back while it is pending; nothing is written, and the
+    record's history lists it as withdrawn (by its author, when)."""
+    with unit(actor):
+        locked = Revision.objects.select_for_update().get(pk=revision.pk)
+        if locked.author_id != getattr(actor, "pk", None):
+            raise PermissionDenied(NOT_THE_AUTHOR)
+        if locked.status != Revision.Status.PENDING:
+            raise ValidationError(NOT_PENDING.format(status=locked.get_status_display()))
+        return _decided(actor, locked, Revision.Status.WITHDRAWN)
 
 
 def add_comment(actor, record, body: str) -> Comment:

@@ -20,7 +20,7 @@ COMPANY_EXPORT = Export(
 
 
 def company_list(request):
-    companies = Company.objects.order_by("name", "pk")
+    companies = visible(Company.objects.order_by("name", "pk"), request)
     return filtered_list(
         request, "deals/company_list.html", CompanyFilterSet, companies, 100, "companies",
         export=COMPANY_EXPORT,
@@ -47,8 +47,9 @@ def _links_in(tree):
 
 @follows_renamed(Company)
 def company_detail(request, slug):
-    company = get_object_or_404(Company, slug=slug)
-    links = list(Ownership.objects.select_related("parent", "child"))
+    drafts = shows_drafts(request)
+    company = get_object_or_404(visible(Company.objects.all(), drafts), slug=slug)
+    links = list(visible(Ownership.objects.all(), drafts).select_related("parent", "child"))
     by_parent, by_child = {}, {}
     for link in links:
         by_parent.setdefault(link.parent_id, []).append(link)
@@ -61,7 +62,6 @@ def company_detail(request, slug):
         parents.append(link)
         seen.add(link.parent_id)
         node = link.parent_id
-    drafts = shows_drafts(request)
     roles = (
         AgreementParty.objects.filter(company=company)
         .filter(agreement__in=visible(company.agreements.all(), drafts))
@@ -78,6 +78,6 @@ def company_detail(request, slug):
         "roles": list(roles),
         "totals": totals,
         "refreshed": refreshed,
-        "sources": gather([company, *parents, *_links_in(tree)]),
+        "sources": gather([company, *parents, *_links_in(tree)], drafts),
     }
     return render(request, "deals/company_detail.html", context)

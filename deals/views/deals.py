@@ -11,6 +11,7 @@ from deals.models import Agreement, AgreementParty, Amount, Deal, Event, FigureR
 from deals.renamed import follows_renamed
 from deals.templatetags.portal import localized
 from deals.visibility import shows_drafts, visible
+from deposits.models import Deposit
 
 from .listing import Export, filtered_list
 
@@ -22,7 +23,7 @@ def deal_list(request):
     deals = (
         visible(Deal.objects.all(), drafts)
         .annotate(agreement_count=Count("agreements", filter=_visible_agreement(drafts)))
-        .prefetch_related("deposits", "commodities")
+        .prefetch_related(Prefetch("deposits", queryset=_deposits(drafts)), "commodities")
         .order_by("name", "pk")
     )
     return filtered_list(
@@ -47,26 +48,32 @@ def _visible_agreement(drafts):
     return Q() if drafts else Q(agreements__publication="published")
 
 
+def _deposits(drafts):
+    """A record's deposits as this reader may see them (a link to a hidden one is not shown)."""
+    return visible(Deposit.objects.all(), drafts)
+
+
 @follows_renamed(Deal)
 def deal_detail(request, slug):
     drafts = shows_drafts(request)
     deal = get_object_or_404(
         visible(Deal.objects.all(), drafts).prefetch_related(
-            "deposits__regions", "commodities", "regions", "facilities"
+            Prefetch("deposits", queryset=_deposits(drafts).prefetch_related("regions")),
+            "commodities", "regions", "facilities",
         ),
         slug=slug,
     )  # fmt: skip
     reports = Prefetch("reports", queryset=FigureReport.objects.select_related("source"))
     parties = Prefetch(
         "parties",
-        queryset=AgreementParty.objects.select_related("company", "held_via").prefetch_related(
-            reports
-        ),
+        queryset=visible(AgreementParty.objects.all(), drafts)
+        .select_related("company", "held_via")
+        .prefetch_related(reports),
     )
     changes = Prefetch("status_changes", queryset=StatusChange.objects.select_related("source"))
     agreements = list(
         visible(Agreement.objects.filter(deal=deal), drafts)
-        .prefetch_related(parties, "deposits", changes)
+        .prefetch_related(parties, Prefetch("deposits", queryset=_deposits(drafts)), changes)
         .order_by("signed_on", "announced_on", "title")
     )
     amounts_qs = visible(Amount.objects.filter(deal=deal), drafts)
@@ -96,6 +103,6 @@ def deal_detail(request, slug):
         "events": events,
         "totals": totals(amounts_qs, drafts),
         "ended": ENDED,
-        "sources": gather(records),
+        "sources": gather(records, drafts),
     }
     return render(request, "deals/deal_detail.html", context)

@@ -36,7 +36,7 @@ from deals.models import (
     ExchangeRate,
     Revision,
 )
-from deals.publishing import PUBLISHABLE
+from deals.publishing import PUBLISHABLE, SELF_EVIDENT
 from deals.templatetags.portal import stamp
 from deposits.models import Commodity, Deposit, Region
 from minerals_portal.api.permissions import can_see_drafts
@@ -121,7 +121,7 @@ def _unpublished() -> tuple[list[Item], list[Item]]:
 def _uncited() -> list[Item]:
     """Records of every state that cite no source (published ones cannot: a tripwire)."""
     found = []
-    for model in PUBLISHABLE:
+    for model in (m for m in PUBLISHABLE if m not in SELF_EVIDENT):
         content_type = ContentType.objects.get_for_model(model)
         citations = Citation.objects.filter(content_type=content_type, object_id=OuterRef("pk"))
         rows = _newest(model).filter(~Exists(citations))

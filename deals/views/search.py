@@ -26,22 +26,26 @@ def search(request):
         params = {"q": q}
         deals = visible(Deal.objects.all(), drafts)
         events = visible(Event.objects.select_related("deal"), drafts)
+        deposits = visible(Deposit.objects.all(), drafts)
+        companies = visible(Company.objects.all(), drafts)
         sets = {
-            "deposits": DepositFilterSet(params, Deposit.objects.all(), request=request),
-            "companies": CompanyFilterSet(params, Company.objects.all(), request=request),
+            "deposits": DepositFilterSet(params, deposits, request=request),
+            "companies": CompanyFilterSet(params, companies, request=request),
             "deals": DealFilterSet(params, deals, request=request),
             "agreements": AgreementFilterSet(
                 params, visible(Agreement.objects.select_related("deal"), drafts),
                 request=request,
             ),
             "events": EventFilterSet(params, events, request=request),
-            "sources": SourceFilterSet(params, Source.objects.all(), request=request),
+            "sources": SourceFilterSet(
+                params, visible(Source.objects.all(), drafts), request=request
+            ),
         }  # fmt: skip
         results = {name: list(fs.qs.order_by("pk")[:LIMIT]) for name, fs in sets.items()}
         if not any(results.values()):
             suggestions = {
-                "deposits": list(closest(Deposit.objects.all(), q)),
-                "companies": list(closest(Company.objects.all(), q)),
+                "deposits": list(closest(deposits, q)),
+                "companies": list(closest(companies, q)),
                 "deals": list(closest(deals, q)),
             }
     total = sum(len(r) for r in results.values())

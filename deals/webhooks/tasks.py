@@ -89,9 +89,7 @@ def deliver_endpoint(endpoint_id: int) -> int:
         )
         if endpoint is None:
             return 0  # disabled, gone, or another worker is delivering to it
-        pending = endpoint.deliveries.filter(status=DeliveryStatus.PENDING).select_related(
-            "change"
-        )
+        pending = endpoint.deliveries.filter(status=DeliveryStatus.PENDING).select_related("change")
         for delivery in pending.order_by("change__position", "id"):
             if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now():
                 retry_in = (delivery.next_attempt_at - timezone.now()).total_seconds()

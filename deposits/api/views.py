@@ -3,7 +3,8 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from deals.models import Citation, Deal
+from deals.api.views import by_name, citations
+from deals.models import Deal
 from deals.visibility import visible
 from minerals_portal.api.viewsets import ReadOnlyResource
 
@@ -15,10 +16,6 @@ from .serializers import (
     DepositDetailSerializer,
     DepositListSerializer,
 )
-
-
-def citations():
-    return Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
 @extend_schema_view(
@@ -52,7 +49,8 @@ class DepositViewSet(ReadOnlyResource):
     ]
 
     def get_queryset(self):
-        queryset = Deposit.objects.prefetch_related(
+        drafts = self.show_drafts
+        queryset = visible(Deposit.objects.all(), drafts).prefetch_related(
             "regions",
             Prefetch(
                 "deposit_commodities",
@@ -62,14 +60,13 @@ class DepositViewSet(ReadOnlyResource):
             ),
         )
         if self.detailed:
-            deals = visible(Deal.objects.order_by("name", "id"), self.show_drafts)
-            estimates = ResourceEstimate.objects.select_related("commodity").prefetch_related(
-                citations()
-            )
+            deals = visible(Deal.objects.order_by("name", "id"), drafts)
+            estimates = visible(ResourceEstimate.objects.all(), drafts)
+            estimates = estimates.select_related("commodity").prefetch_related(citations(drafts))
             queryset = queryset.prefetch_related(
                 Prefetch("deals", queryset=deals),
                 Prefetch("estimates", queryset=estimates),
-                citations(),
+                citations(drafts),
             )
         return queryset
 
@@ -105,6 +102,7 @@ class CommodityViewSet(ReadOnlyResource):
         queryset = Commodity.objects.all()
         if self.detailed:
             queryset = queryset.prefetch_related(
-                Prefetch("deposits", queryset=Deposit.objects.order_by("name", "id")), citations()
+                Prefetch("deposits", queryset=by_name(Deposit, self.show_drafts)),
+                citations(self.show_drafts),
             )
         return queryset

@@ -51,7 +51,7 @@ class PlainRowsMixin:
         queryset = self.filter_queryset(self.get_queryset())
         if self.request.accepted_renderer.format == "csv":
             return self.csv_response(queryset)
-        page = self.paginate_queryset(self.list_rows.rows(queryset))
+        page = self.paginate_queryset(self.list_rows.rows(queryset, self.show_drafts))
         response = self.get_paginated_response(self.list_rows.items(page))
         response.plain_data = True  # plain dicts and lists: cached as they are
         return response
@@ -60,7 +60,10 @@ class PlainRowsMixin:
         if self.list_rows is None:
             return super().csv_response(queryset)
         body = with_bom(
-            self.request, csv_chunks(self.list_rows.csv_headers, self.list_rows.csv_rows(queryset))
+            self.request,
+            csv_chunks(
+                self.list_rows.csv_headers, self.list_rows.csv_rows(queryset, self.show_drafts)
+            ),
         )
         response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
@@ -128,12 +131,12 @@ class _Shape:
     ``getters`` one function per field of the item, made once.
     """
 
-    def __init__(self, model, fields: list[Attr], prefix: str = ""):
+    def __init__(self, model, fields: list[Attr], prefix: str = "", drafts: bool = True):
         self.keys, self.getters, self.annotations = [], [], {}
         for f in fields:
             key = prefix + f.column
             if isinstance(f, Many):
-                nested = _NestedList(model, f)
+                nested = _NestedList(model, f, drafts)
                 self.annotations[f"{key}__list"] = nested.expression
                 get = partial(_nested, f"{key}__list", nested.items)
             elif isinstance(f, LooseDate):
@@ -179,13 +182,19 @@ class _NestedList:
     (positions, not keys: the least for the database to build and the ORM to compile).
     ``jsonb``, not ``json``: a filtered list may be ``DISTINCT``, which needs equality."""
 
-    def __init__(self, model, f: Many):
+    def __init__(self, model, f: Many, drafts: bool = True):
+        from deals.visibility import visible
+
         relation = model._meta.get_field(f.column)
         if relation.many_to_many:
             rows, owner = relation.remote_field.through.objects, relation.m2m_field_name()
             prefix = relation.m2m_reverse_field_name() + "__"
+            if not drafts:  # no link to a record the reader may not see
+                shown = visible(relation.related_model._base_manager.all(), False)
+                rows = rows.filter(**{f"{prefix}in": shown.values("pk")})
         else:  # a reverse foreign key
             rows, owner, prefix = relation.related_model.objects, relation.field.name, ""
+            rows = visible(rows.all(), drafts)
         self.shape = _Shape(relation.related_model, _brief_fields(f.brief), prefix)
         if self.shape.annotations:
             raise ValueError(f"{f.name}: a list inside a nested list is not supported")
@@ -234,34 +243,35 @@ class RepresentationRows:
     def __init__(self, representation: type[Representation]):
         self.representation = representation
 
-    @property
-    def shape(self) -> _Shape:
-        return _shape(self.representation, tuple(self.representation.fields))
+    def shape(self, drafts: bool = True) -> _Shape:
+        return _shape(self.representation, tuple(self.representation.fields), drafts)
 
     @property
     def csv_headers(self) -> list[str]:
         return [header for header, _ in self.representation.csv_columns()]
 
-    def rows(self, queryset):
-        """The queryset as plain rows (dicts) for the paginator.
+    def rows(self, queryset, drafts: bool = True):
+        """The queryset as plain rows (dicts) for the paginator; nested lists hold only
+        what the reader sees (``drafts``: staff, who see every row).
 
         The ordering fields come along: cursor pagination reads its position from the row.
         """
-        keys = self.shape.keys
+        shape = self.shape(drafts)
+        keys = shape.keys
         ordering = [term.lstrip("-") for term in queryset.query.order_by if isinstance(term, str)]
         extra = [name for name in dict.fromkeys(ordering) if name not in keys and name != "pk"]
-        rows = queryset.prefetch_related(None).annotate(**self.shape.annotations)
-        return rows.values("pk", *keys, *extra, *self.shape.annotations)
+        rows = queryset.prefetch_related(None).annotate(**shape.annotations)
+        return rows.values("pk", *keys, *extra, *shape.annotations)
 
     def items(self, rows: list[dict]) -> list[dict]:
         """The list form of a page of ``rows``."""
-        shape, zone = self.shape, timezone.get_current_timezone()
+        shape, zone = self.shape(), timezone.get_current_timezone()
         return [shape.item(row, zone) for row in rows]
 
-    def csv_rows(self, queryset) -> Iterator[list[list[str]]]:
+    def csv_rows(self, queryset, drafts: bool = True) -> Iterator[list[list[str]]]:
         """Chunks of CSV cells, in ``csv_headers`` order, streamed from the database."""
         cells = [_cell_reader(path) for _, path in self.representation.csv_columns()]
-        rows = self.rows(queryset).iterator(chunk_size=self.chunk_size)
+        rows = self.rows(queryset, drafts).iterator(chunk_size=self.chunk_size)
         while chunk := list(islice(rows, self.chunk_size)):
             yield [[read(item) for read in cells] for item in self.items(chunk)]
 
@@ -293,5 +303,5 @@ def _inner_cell(name, inner, item):
 
 
 @cache
-def _shape(representation, fields) -> _Shape:
-    return _Shape(representation.model, list(fields))
+def _shape(representation, fields, drafts: bool = True) -> _Shape:
+    return _Shape(representation.model, list(fields), drafts=drafts)

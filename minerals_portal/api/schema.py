@@ -103,9 +103,10 @@ the report's day, not the day it happened. Filters such as `signed_after` and
 whole period.
 
 ## Drafts
-Deals, agreements, amounts and events have a `publication` state. Partners only
-ever see published records whose deal (and agreement) are published; editors
-and analysts also see drafts, marked by `publication`.
+Deals, agreements, amounts, events, companies, deposits, resource estimates and
+sources have a `publication` state. Partners only ever see published records
+whose deal, agreement, company and deposit are published; editors and analysts
+also see drafts, marked by `publication`.
 """
 
 ERROR_SCHEMA = {

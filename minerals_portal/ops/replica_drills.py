@@ -82,8 +82,7 @@ def drill_replica(stack: Stack, checks: Checks, topology, partner: str, editor: 
     _replica_sql(replica, "SELECT pg_wal_replay_pause()")
     try:
         stack.wait_for(
-            lambda: _replica_sql(replica, "SELECT pg_get_wal_replay_pause_state()")[0]
-            == "paused",
+            lambda: _replica_sql(replica, "SELECT pg_get_wal_replay_pause_state()")[0] == "paused",
             30,
             "the replica's replay is paused",
         )

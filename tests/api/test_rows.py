@@ -48,9 +48,9 @@ def serializer_queryset():
     return (
         Agreement.objects.select_related("deal")
         .prefetch_related(
-            Prefetch("parties", queryset=parties_queryset()),
-            Prefetch("deposits", queryset=by_name(Deposit)),
-            Prefetch("commodities", queryset=by_name(Commodity)),
+            Prefetch("parties", queryset=parties_queryset(True)),
+            Prefetch("deposits", queryset=by_name(Deposit, True)),
+            Prefetch("commodities", queryset=by_name(Commodity, True)),
         )
         .order_by("updated_at", "id")
     )

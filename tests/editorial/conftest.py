@@ -89,8 +89,9 @@ def world(db):
     w = SimpleNamespace()
     w.source = f.source()
     w.deal = cited(f.deal("Tungsten project"), w.source)
-    w.tks = f.company("Tau-Ken Samruk", name_ru="Тау-Кен Самрук", kind="national_company")
-    w.cove = f.company("Cove Capital", kind="private_investor", country="US")
+    tks = f.company("Tau-Ken Samruk", name_ru="Тау-Кен Самрук", kind="national_company")
+    w.tks = cited(tks, w.source)  # published companies are cited, like deals
+    w.cove = cited(f.company("Cove Capital", kind="private_investor", country="US"), w.source)
     w.agreement = cited(f.agreement(w.deal, title="Framework agreement"), w.source)
     w.party = f.party(w.agreement, w.cove, stake=70)
     w.amount = cited(f.amount(w.deal, agreement=w.agreement, investor=w.cove), w.source)

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_aliases_are_edited_one_per_line(client, world, editor):
-    logged_in(client, editor)
+    Company.objects.filter(pk=world.cove.pk).update(publication="draft")  # a published one:
+    logged_in(client, editor)  # an editor's change would wait as a revision
     url = reverse("admin:deals_company_change", args=[world.cove.pk])
     page = client.get(url).content.decode()
     assert '<textarea name="aliases"' in page and "One name per line" in page
