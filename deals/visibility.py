@@ -12,7 +12,8 @@ is published (``PUBLIC``, decided once here):
   hidden company; a deposit's commodity row of a hidden deposit;
 * an amount whose investor or deposit is hidden: it is neither shown nor
   counted (``/method/#hidden``);
-* a citation whose source is hidden or whose record is hidden.
+* a citation whose source is hidden or whose record is hidden; a reported
+  figure or a status change whose source is hidden.
 
 A visible record's many-to-many link to a hidden one (a deal's deposits, an
 event's companies) is not shown: such lists are read through ``visible`` on the
@@ -38,9 +39,11 @@ from .models import (
     Company,
     Deal,
     Event,
+    FigureReport,
     Ownership,
     Publication,
     Source,
+    StatusChange,
 )
 
 P = Publication.PUBLISHED
@@ -75,9 +78,13 @@ PUBLIC = {
     Deposit: Q(publication=P),
     DepositCommodity: _no_hidden(Deposit, "deposit_id"),
     ResourceEstimate: Q(publication=P) & _no_hidden(Deposit, "deposit_id"),
+    # These carry their own source and quote: shown only while that source is.
+    FigureReport: _no_hidden(Source, "source_id"),
+    StatusChange: _no_hidden(Source, "source_id"),
 }
-# Models a citation can back (a source is what citations point to, never cited itself).
-CITABLE = [model for model in PUBLIC if model is not Source]
+# Models a citation can back (a source is what citations point to, never cited itself;
+# reported figures and status changes cite their source themselves).
+CITABLE = [model for model in PUBLIC if model not in (Source, FigureReport, StatusChange)]
 
 
 def shows_drafts(viewer) -> bool:

@@ -56,7 +56,9 @@ def deposit_detail(request, slug):
         visible(ResourceEstimate.objects.filter(deposit=deposit), drafts)
         .select_related("commodity")
         .prefetch_related(
-            Prefetch("reports", queryset=FigureReport.objects.select_related("source"))
+            Prefetch(
+                "reports", queryset=visible(FigureReport.objects.select_related("source"), drafts)
+            )
         )
         .order_by("as_of", "slug")
     )

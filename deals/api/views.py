@@ -80,8 +80,8 @@ def parties_queryset(drafts):
     return visible(parties, drafts)
 
 
-def status_history():
-    return StatusChange.objects.select_related("source").order_by("on", "id")
+def status_history(drafts):
+    return visible(StatusChange.objects.select_related("source").order_by("on", "id"), drafts)
 
 
 class CompanyViewSet(PublicationWrites, WritableResource):
@@ -186,7 +186,7 @@ class AgreementViewSet(
                 Prefetch("parties", queryset=parties),
                 Prefetch("deposits", queryset=by_name(Deposit, self.show_drafts)),
                 Prefetch("commodities", queryset=by_name(Commodity, self.show_drafts)),
-                Prefetch("status_changes", queryset=status_history()),
+                Prefetch("status_changes", queryset=status_history(self.show_drafts)),
             )
         )
         if self.detailed:
@@ -275,7 +275,7 @@ class AmountViewSet(HistoryMixin, VersionedWritesMixin, WritableFeed):
             )
         )
         if self.detailed:
-            reports = FigureReport.objects.select_related("source")
+            reports = visible(FigureReport.objects.select_related("source"), self.show_drafts)
             queryset = queryset.prefetch_related(
                 citations(self.show_drafts), Prefetch("reports", queryset=reports)
             )

@@ -63,14 +63,18 @@ def deal_detail(request, slug):
         ),
         slug=slug,
     )  # fmt: skip
-    reports = Prefetch("reports", queryset=FigureReport.objects.select_related("source"))
+    reports = Prefetch(
+        "reports", queryset=visible(FigureReport.objects.select_related("source"), drafts)
+    )
     parties = Prefetch(
         "parties",
         queryset=visible(AgreementParty.objects.all(), drafts)
         .select_related("company", "held_via")
         .prefetch_related(reports),
     )
-    changes = Prefetch("status_changes", queryset=StatusChange.objects.select_related("source"))
+    changes = Prefetch(
+        "status_changes", queryset=visible(StatusChange.objects.select_related("source"), drafts)
+    )
     agreements = list(
         visible(Agreement.objects.filter(deal=deal), drafts)
         .prefetch_related(parties, Prefetch("deposits", queryset=_deposits(drafts)), changes)

@@ -4,13 +4,14 @@ Each of these failed on the dataset and model before this pass (deals/seed/AUDIT
 """
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from deals.models import Agreement, Amount, Company, FigureReport, Source
+from deals.models import Agreement, Amount, Company, FigureReport, Source, StatusChange
 from deposits.models import Deposit, ResourceEstimate
 from tests.api.conftest import make_user, token_client
 
@@ -143,3 +144,28 @@ def test_a_second_report_of_an_estimate_is_shown_beside_it_on_the_deposit_page(s
     grade = next(c for c in cells if c.startswith("about 700 "))
     assert "also reported: about 25 Mt" in quantity and "650" not in quantity
     assert "also reported: about 650 g/t" in grade and "25 Mt" not in grade
+
+
+def test_reports_and_status_changes_from_a_draft_source_are_shown_to_staff_only(
+    seeded, client, admin_client
+):
+    """A reported figure or a status change carries its own source: while that source is a
+    draft, partners and the public see neither (deals.visibility), as for citations."""
+    estimate = ResourceEstimate.objects.get(slug="zhana-kazakhstan-ore-20mt-2025")
+    draft = Source.objects.get(slug="ng-2025-09-03")
+    Source.objects.filter(pk=draft.pk).update(publication="draft")
+    FigureReport.objects.create(
+        record=estimate, field="quantity", value=Decimal("25"), unit="Mt", source=draft,
+        quote="A made-up second report, for this test only.", qualifier="approximately",
+    )  # fmt: skip
+    agreement = Agreement.objects.filter(status_changes__isnull=False).first()
+    StatusChange.objects.create(
+        agreement=agreement, status=agreement.status, on=dt.date(2026, 3, 1),
+        on_precision="day", source=draft, quote="A made-up status report, for this test only.",
+    )  # fmt: skip
+    deposit_page = reverse("deposit-detail", args=["zhana-kazakhstan"])
+    deal_page = reverse("deal-detail", args=[agreement.deal.slug])
+    assert "also reported: about 25 Mt" not in client.get(deposit_page).content.decode()
+    assert 'datetime="2026-03-01"' not in client.get(deal_page).content.decode()
+    assert "also reported: about 25 Mt" in admin_client.get(deposit_page).content.decode()
+    assert 'datetime="2026-03-01"' in admin_client.get(deal_page).content.decode()
