@@ -82,11 +82,9 @@ pgbouncer-deps:
 		echo "Installing Debian's pgbouncer"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; }
 
-# Two test processes (each with its own test database, Redis and Chromium), a file at a time.
-PYTEST_PROCESSES ?= 2
 test: install-test services browser-deps pgbouncer-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
-		$(VENV)/bin/pytest -n $(PYTEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_PGBOUNCER_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) -m minerals_portal.ops.pgbouncer -- \
 		$(VENV)/bin/pytest --reuse-db --create-db $(PGBOUNCER_PYTEST_ARGS)
