@@ -8,7 +8,8 @@ is published (``PUBLIC``, decided once here):
 
 * an agreement of a hidden deal, an amount or event of a hidden deal or
   agreement, an estimate of a hidden deposit;
-* a party whose agreement, deal or company is hidden; an ownership link to a
+* a party whose agreement, deal or company, or the company it holds its stake
+  through, is hidden; an ownership link to a
   hidden company; a deposit's commodity row of a hidden deposit;
 * an amount whose investor or deposit is hidden: it is neither shown nor
   counted (``/method/#hidden``);
@@ -65,7 +66,8 @@ PUBLIC = {
     Agreement: Q(publication=P) & _no_hidden(Deal, "deal_id"),
     AgreementParty: _no_hidden(Agreement, "agreement_id")
     & _no_hidden(Deal, "agreement__deal_id")
-    & _no_hidden(Company, "company_id"),
+    & _no_hidden(Company, "company_id")
+    & _no_hidden(Company, "held_via_id"),
     Amount: Q(publication=P)
     & _no_hidden(Deal, "deal_id")
     & _no_hidden(Agreement, "agreement_id")

@@ -149,3 +149,15 @@ def test_an_editor_withdraws_their_own_pending_revision(client, world, editor):
     assert not world.agreement.deposits.filter(pk=other.pk).exists()
     history = client.get(reverse("admin:deals_agreement_history", args=[world.agreement.pk]))
     assert "withdrawn by its author" in history.content.decode()
+
+
+def test_a_party_holding_through_a_draft_company_is_hidden_with_it(world, wren, partner):
+    """The intermediary's name is the draft's: the party is not shown until it is published."""
+    held = f.party(world.agreement, world.tks, role="seller", stake=10, held_via=wren)
+    reader = token_client(partner)
+    slugs = [p["id"] for p in reader.get("/api/v1/parties/").json()["results"]]
+    assert held.pk not in slugs and world.party.pk in slugs
+    assert "Cobalt Wren" not in reader.get(f"/api/v1/agreements/{world.agreement.slug}/").text
+    Company.objects.filter(pk=wren.pk).update(publication="published")
+    slugs = [p["id"] for p in reader.get("/api/v1/parties/").json()["results"]]
+    assert held.pk in slugs
