@@ -44,6 +44,14 @@ class StrictPageSizeMixin:
     def invalid_cursor(self) -> ValidationError:
         return ValidationError({self.cursor_query_param: [INVALID_CURSOR]}, code="invalid_cursor")
 
+    def refuse_bad_parameters(self, request) -> None:
+        """Check ``page_size`` and ``cursor`` without paging (a CSV export holds every row,
+        yet a malformed value is still a 400, as on the JSON list)."""
+        self.get_page_size(request)
+        if request.query_params.get(self.cursor_query_param):
+            decode = getattr(self, "decode_cursor", None) or self._decode
+            decode(request)
+
     def get_page_size(self, request):
         self.max_page_size = settings.API_MAX_PAGE_SIZE
         raw = request.query_params.get(self.page_size_query_param)

@@ -50,7 +50,7 @@ class PlainRowsMixin:
             return super()._list()
         queryset = self.filter_queryset(self.get_queryset())
         if self.request.accepted_renderer.format == "csv":
-            return self.csv_response(queryset)
+            return self.csv_export(queryset)
         page = self.paginate_queryset(self.list_rows.rows(queryset, self.show_drafts))
         response = self.get_paginated_response(self.list_rows.items(page))
         response.plain_data = True  # plain dicts and lists: cached as they are

@@ -127,13 +127,19 @@ class PortalViewSetMixin(ConditionalGetMixin):
     def _list(self):
         queryset = self.filter_queryset(self.get_queryset())
         if self.request.accepted_renderer.format == "csv":
-            return self.csv_response(queryset)
+            return self.csv_export(queryset)
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 
     def _retrieve(self):
         return Response(self.get_serializer(self.get_object()).data)
+
+    def csv_export(self, queryset):
+        """Every matching row as CSV; the paging parameters are checked all the same."""
+        if self.paginator is not None:
+            self.paginator.refuse_bad_parameters(self.request)
+        return self.csv_response(queryset)
 
     def csv_response(self, queryset):
         serializer_class = self.get_serializer_class()

@@ -195,6 +195,17 @@ def test_csv_is_not_paginated(db, partner_client):
     assert len(csv_rows(partner_client.get("/api/v1/companies/?format=csv"))) == 60
 
 
+@pytest.mark.parametrize("resource", ["companies", "agreements", "tombstones"])
+def test_csv_refuses_a_malformed_page_size_or_cursor_as_the_json_list_does(
+    world, partner_client, resource
+):
+    url = f"/api/v1/{resource}/"
+    bad_size = partner_client.get(url, {"format": "csv", "page_size": "many"})
+    assert_error(bad_size, 400, "invalid_page_size")
+    assert_error(partner_client.get(url, {"format": "csv", "cursor": "=+"}), 400, "invalid_cursor")
+    assert partner_client.get(url, {"format": "csv", "page_size": "5"}).status_code == 200
+
+
 def test_errors_stay_json_when_csv_was_asked_for(world, partner_client):
     response = partner_client.get("/api/v1/agreements/", {"format": "csv", "kind": "nope"})
     assert_error(response, 400, "invalid_choice")
