@@ -66,7 +66,8 @@ class PortalViewSetMixin(ConditionalGetMixin):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if getattr(self, request.method.lower(), None) is None:
+        method = request.method.lower()
+        if method not in self.http_method_names or getattr(self, method, None) is None:
             return  # a method this URL does not have: the 405 comes next, not a 400 or 404
         if self.unrenderable_format is not None:
             raise self.unrenderable_format

@@ -149,6 +149,9 @@ def test_a_405_is_json(world, admin_user):
     response = superuser.delete(f"/api/v1/agreements/{world.agreement.slug}/")
     assert_error(response, 405, "method_not_allowed")
     assert "DELETE" not in response["Allow"]
+    # Companies take PATCH of their publication only: a POST is a 405 whatever format it names.
+    for params in ("", "?format=csv"):
+        assert_error(superuser.post(f"/api/v1/companies/{params}", {}), 405, "method_not_allowed")
 
 
 # --- ETags on write answers -----------------------------------------------------------
