@@ -84,7 +84,7 @@ pgbouncer-deps:
 
 test: install-test services browser-deps pgbouncer-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
-		$(VENV)/bin/pytest $(PYTEST_ARGS)
+		$(VENV)/bin/pytest --durations=25 $(PYTEST_ARGS)
 	DATABASE_URL=$(TEST_PGBOUNCER_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(PY) -m minerals_portal.ops.pgbouncer -- \
 		$(VENV)/bin/pytest --reuse-db --create-db $(PGBOUNCER_PYTEST_ARGS)
