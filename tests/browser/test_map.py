@@ -51,6 +51,7 @@ def placed_deposit(seeded_server):
     deposit = Deposit.objects.create(
         name="Exact Test Deposit", name_ru="Точное тестовое месторождение", slug="exact-test",
         latitude=Decimal("47.78"), longitude=Decimal("67.71"), location_accuracy="exact",
+        publication="published",
     )  # fmt: skip
     deposit.regions.add(Region.objects.get(iso_code="KZ-KAR"))
     return deposit
