@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from deals.citations import gather
 from deals.counting import of_deposit, totals
-from deals.models import Amount, Deal, Event, FigureReport
+from deals.models import Amount, Company, Deal, Event, FigureReport
 from deals.renamed import follows_renamed
 from deals.templatetags.portal import localized
 from deals.views.listing import Export, filtered_list
@@ -47,6 +47,7 @@ def deposit_detail(request, slug):
     deposit = get_object_or_404(
         visible(Deposit.objects.all(), drafts).prefetch_related(
             "regions",
+            Prefetch("owners", queryset=visible(Company.objects.order_by("name"), drafts)),
             Prefetch("deposit_commodities",
                      queryset=DepositCommodity.objects.select_related("commodity")),
         ),

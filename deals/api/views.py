@@ -108,6 +108,7 @@ class CompanyViewSet(PublicationWrites, WritableResource):
                 Prefetch("parent_links", queryset=links.select_related("parent")),
                 Prefetch("child_links", queryset=links.select_related("child")),
                 Prefetch("party_roles", queryset=roles.order_by("agreement__title", "id")),
+                Prefetch("owned_deposits", queryset=by_name(Deposit, drafts)),
                 citations(drafts),
             )
         return queryset

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,6 +9,7 @@ from deals.models import AgreementParty, CommittedByCompany, Company, Ownership,
 from deals.renamed import follows_renamed
 from deals.templatetags.portal import localized
 from deals.visibility import shows_drafts, visible
+from deposits.models import Deposit
 
 from .listing import Export, filtered_list
 
@@ -48,7 +50,10 @@ def _links_in(tree):
 @follows_renamed(Company)
 def company_detail(request, slug):
     drafts = shows_drafts(request)
-    company = get_object_or_404(visible(Company.objects.all(), drafts), slug=slug)
+    owned = Prefetch("owned_deposits", queryset=visible(Deposit.objects.order_by("name"), drafts))
+    company = get_object_or_404(
+        visible(Company.objects.all(), drafts).prefetch_related(owned), slug=slug
+    )
     links = list(visible(Ownership.objects.all(), drafts).select_related("parent", "child"))
     by_parent, by_child = {}, {}
     for link in links:

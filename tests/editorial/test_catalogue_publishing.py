@@ -161,3 +161,16 @@ def test_a_party_holding_through_a_draft_company_is_hidden_with_it(world, wren, 
     Company.objects.filter(pk=wren.pk).update(publication="published")
     slugs = [p["id"] for p in reader.get("/api/v1/parties/").json()["results"]]
     assert held.pk in slugs
+
+
+def test_ownership_of_a_deposit_is_shown_only_between_visible_records(client, world, wren):
+    """A published company's draft deposit, and a draft owner of a published deposit, stay
+    off the public company and deposit pages and the company API (deals.visibility)."""
+    hidden = f.deposit("SECRET Hidden Deposit", publication="draft")
+    shown = f.deposit("Open Pit Deposit")
+    world.tks.owned_deposits.add(hidden)
+    wren.owned_deposits.add(shown)
+    assert "SECRET Hidden" not in client.get(f"/companies/{world.tks.slug}/").content.decode()
+    assert "Cobalt Wren" not in client.get(f"/deposits/{shown.slug}/").content.decode()
+    reader = token_client(make_user("partner", staff=False))
+    assert "SECRET Hidden" not in reader.get(f"/api/v1/companies/{world.tks.slug}/").text
